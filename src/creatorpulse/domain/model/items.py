@@ -1,0 +1,118 @@
+"""Items fetched from sources and the quality filters they must pass before we keep them."""
+
+from __future__ import annotations
+
+import enum
+import re
+from datetime import datetime, timedelta
+from uuid import UUID
+
+import msgspec
+
+from creatorpulse.domain.model.text import (
+    URL_PATTERN,
+    content_hash,
+    count_hashtags,
+    count_links,
+    normalise_whitespace,
+    truncate_words,
+)
+
+ITEM_MIN = 10
+ITEM_MAX = 10_000
+MAX_LINKS = 5
+MAX_HASHTAGS = 5
+KEEP_UNPROCESSED = timedelta(days=7)
+KEEP_PROCESSED = timedelta(days=30)
+FUTURE_TOLERANCE = timedelta(minutes=10)
+_PROMO = re.compile(
+    r"(?i)\b(?:buy now|order now|limited[- ]time offer|use (?:promo |discount )?code|"
+    r"\d{1,2}% off|free shipping|click here|act now|giveaway|sponsored|promo code|"
+    r"discount code|affiliate link|casino|crypto airdrop|earn \$\d+)\b"
+)
+
+
+class Rejection(enum.StrEnum):
+    TOO_SHORT = "too_short"
+    NOT_ENGLISH = "not_english"
+    PROMOTIONAL = "promotional"
+    TOO_MANY_LINKS = "too_many_links"
+    TOO_MANY_HASHTAGS = "too_many_hashtags"
+    DUPLICATE = "duplicate"
+
+
+class FetchedItem(msgspec.Struct, frozen=True):
+    """An entry as a fetcher hands it over: text already stripped of markup."""
+
+    title: str | None
+    content: str
+    url: str | None = None
+    published_at: datetime | None = None
+
+
+def prepare_content(item: FetchedItem) -> str:
+    """Normalised text, cut to the 10,000-character limit at a word boundary."""
+    return truncate_words(normalise_whitespace(item.content), ITEM_MAX)
+
+
+def assess(content: str, title: str | None, language: str | None) -> Rejection | None:
+    """Why an item is not worth keeping, or None if it passes every quality filter."""
+    if len(content) < ITEM_MIN:
+        return Rejection.TOO_SHORT
+    if count_links(content) > MAX_LINKS or len(URL_PATTERN.sub("", content).strip()) < ITEM_MIN:
+        return Rejection.TOO_MANY_LINKS
+    if count_hashtags(content) > MAX_HASHTAGS:
+        return Rejection.TOO_MANY_HASHTAGS
+    if _PROMO.search(content) or (title and _PROMO.search(title)):
+        return Rejection.PROMOTIONAL
+    if language != "en":
+        return Rejection.NOT_ENGLISH
+    return None
+
+
+def clamp_published(published: datetime | None, now: datetime) -> datetime:
+    """Missing or future dates become `now`, so a feed cannot pin itself to the top."""
+    if published is None or published > now + FUTURE_TOLERANCE:
+        return now
+    return published
+
+
+class SourceItem(msgspec.Struct, kw_only=True):
+    id: UUID
+    source_id: UUID
+    user_id: UUID
+    title: str | None
+    content: str
+    url: str | None
+    published_at: datetime
+    content_hash: str
+    processed: bool = False
+    created_at: datetime
+
+    @classmethod
+    def create(
+        cls,
+        *,
+        id: UUID,
+        source_id: UUID,
+        user_id: UUID,
+        item: FetchedItem,
+        content: str,
+        now: datetime,
+    ) -> SourceItem:
+        title = normalise_whitespace(item.title)[:500] if item.title else None
+        return cls(
+            id=id,
+            source_id=source_id,
+            user_id=user_id,
+            title=title or None,
+            content=content,
+            url=item.url,
+            published_at=clamp_published(item.published_at, now),
+            content_hash=content_hash(content),
+            created_at=now,
+        )
+
+    def is_expired(self, now: datetime) -> bool:
+        keep = KEEP_PROCESSED if self.processed else KEEP_UNPROCESSED
+        return self.created_at < now - keep

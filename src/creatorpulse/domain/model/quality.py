@@ -1,0 +1,55 @@
+"""The gate a generated draft passes before a creator ever sees it."""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Iterable
+
+from creatorpulse.domain.model.drafts import DRAFT_MAX, DRAFT_MIN
+from creatorpulse.domain.model.text import URL_PATTERN
+
+COPY_RUN_WORDS = 8
+_WORD = re.compile(r"[\w']+")
+
+
+class DraftRejection(enum.StrEnum):
+    TOO_SHORT = "too_short"
+    TOO_LONG = "too_long"
+    NOT_ENGLISH = "not_english"
+    INVENTED_LINK = "invented_link"
+    COPIES_STYLE_POST = "copies_style_post"
+    COPIES_ITEM = "copies_item"
+
+
+def _shingles(text: str, n: int = COPY_RUN_WORDS) -> set[tuple[str, ...]]:
+    words = [w.lower() for w in _WORD.findall(text)]
+    return {tuple(words[i : i + n]) for i in range(len(words) - n + 1)}
+
+
+def review_draft(
+    text: str,
+    *,
+    language: str | None,
+    item_text: str,
+    item_url: str | None,
+    style_posts: Iterable[str],
+) -> DraftRejection | None:
+    """Why the draft must not be kept, or None when it may be."""
+    if len(text) < DRAFT_MIN:
+        return DraftRejection.TOO_SHORT
+    if len(text) > DRAFT_MAX:
+        return DraftRejection.TOO_LONG
+    if language != "en":
+        return DraftRejection.NOT_ENGLISH
+    allowed = {u.rstrip("/.,)") for u in URL_PATTERN.findall(item_text)}
+    if item_url:
+        allowed.add(item_url.rstrip("/"))
+    if any(u.rstrip("/.,)") not in allowed for u in URL_PATTERN.findall(text)):
+        return DraftRejection.INVENTED_LINK
+    mine = _shingles(text)
+    if any(mine & _shingles(post) for post in style_posts):
+        return DraftRejection.COPIES_STYLE_POST
+    if len(mine & _shingles(item_text)) > 2:  # a short quote is fine; paragraphs are not
+        return DraftRejection.COPIES_ITEM
+    return None

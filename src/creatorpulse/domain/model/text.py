@@ -1,0 +1,98 @@
+"""Text rules shared by style posts, source items and drafts: counting, cleaning, hashing."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+URL_PATTERN = re.compile(r"(?i)\b(?:https?://|www\.)[^\s<>\"']+")
+_MENTION = re.compile(r"(?<![\w@])@[A-Za-z0-9_]{1,50}\b")
+_HASHTAG = re.compile(r"(?<![\w&#])#[^\W\d_][\w]*")
+_SPACES = re.compile(r"[ \t\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_BLANK_LINES = re.compile(r"\n\s*\n+")
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
+
+
+def character_count(text: str) -> int:
+    return len(text)
+
+
+def word_count(text: str) -> int:
+    return len(text.split())
+
+
+def count_links(text: str) -> int:
+    return len(URL_PATTERN.findall(text))
+
+
+def count_hashtags(text: str) -> int:
+    return len(_HASHTAG.findall(text))
+
+
+def hashtags(text: str) -> list[str]:
+    return _HASHTAG.findall(text)
+
+
+def normalise_whitespace(text: str) -> str:
+    """Unix newlines, no zero-width characters, single spaces, at most one blank line in a row."""
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = text.translate(_INVISIBLE)
+    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+
+
+def clean_for_embedding(text: str) -> str:
+    """Drop URLs, @mentions and #hashtags, then normalise whitespace. Idempotent."""
+    previous = None
+    while previous != text:
+        previous = text
+        text = URL_PATTERN.sub(" ", text)
+        text = _MENTION.sub(" ", text)
+        text = _HASHTAG.sub(" ", text)
+        text = normalise_whitespace(text)
+    return text
+
+
+def content_hash(text: str) -> str:
+    """SHA-256 of the text with case and spacing folded, so trivial edits do not dodge dedupe."""
+    folded = " ".join(normalise_whitespace(text).casefold().split())
+    return hashlib.sha256(folded.encode("utf-8")).hexdigest()
+
+
+def token_hash(token: str) -> str:
+    """How a secret token is stored: its SHA-256 (256-bit random tokens need no salt or KDF)."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+CHUNK_SIZE = 500
+CHUNK_OVERLAP = 50
+
+
+def chunk(text: str, size: int = CHUNK_SIZE, overlap: int = CHUNK_OVERLAP) -> list[str]:
+    """Split into `size`-character segments, each overlapping the previous one by `overlap`.
+
+    Every character lands in some chunk; consecutive chunks share exactly `overlap` characters;
+    no chunk is a mere tail of the one before.
+    """
+    if not 0 <= overlap < size:
+        raise ValueError("overlap must be smaller than size")
+    if len(text) <= size:
+        return [text] if text else []
+    step = size - overlap
+    pieces = []
+    start = 0
+    while True:
+        pieces.append(text[start : start + size])
+        if start + size >= len(text):
+            return pieces
+        start += step
+
+
+def truncate_words(text: str, limit: int) -> str:
+    """At most `limit` characters, cut at a word boundary where one is near."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    space = cut.rfind(" ", limit - 200)
+    return (cut[:space] if space > 0 else cut).rstrip()

@@ -1,0 +1,52 @@
+"""A signed-in creator's own account: read it, change settings, delete everything."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from creatorpulse.domain.model.errors import NotFound
+from creatorpulse.domain.model.users import User
+from creatorpulse.ports.clock import Clock
+from creatorpulse.ports.storage import UnitOfWorkFactory
+
+
+class Account:
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock) -> None:
+        self._uow, self._clock = uow, clock
+
+    async def get(self, user_id: UUID) -> User:
+        async with self._uow.for_user(user_id) as tx:
+            user = await tx.users.get(user_id)
+        if user is None:
+            raise NotFound("user not found")
+        return user
+
+    async def change_settings(
+        self,
+        user_id: UUID,
+        *,
+        timezone: object = None,
+        delivery_time: object = None,
+        email_notifications: object = None,
+    ) -> User:
+        async with self._uow.for_user(user_id) as tx:
+            user = await tx.users.get(user_id)
+            if user is None:
+                raise NotFound("user not found")
+            user.change_settings(
+                now=self._clock.now(),
+                timezone=timezone,
+                delivery_time=delivery_time,
+                email_notifications=email_notifications,
+            )
+            await tx.users.update(user)
+            await tx.commit()
+        return user
+
+    async def delete(self, user_id: UUID) -> None:
+        """Removes the account and every row that belongs to it."""
+        async with self._uow.for_user(user_id) as tx:
+            if await tx.users.get(user_id) is None:
+                raise NotFound("user not found")
+            await tx.users.delete(user_id)
+            await tx.commit()

@@ -1,0 +1,157 @@
+"""Repositories and the unit of work. Every repository is scoped: a user's unit of work sees
+and changes only that user's rows; only the explicit system scope sees everyone."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from types import TracebackType
+from typing import Protocol, Self
+from uuid import UUID
+
+from creatorpulse.domain.model.drafts import Draft, Feedback
+from creatorpulse.domain.model.emails import EmailDelivery
+from creatorpulse.domain.model.items import SourceItem
+from creatorpulse.domain.model.sources import Source, SourceType
+from creatorpulse.domain.model.style import StyleChunk, StylePost
+from creatorpulse.domain.model.tokens import ActionToken, TokenPurpose
+from creatorpulse.domain.model.users import User
+
+
+class UserRepository(Protocol):
+    async def add(self, user: User) -> None:
+        """Raises Conflict when the (normalised) email is taken."""
+
+    async def get(self, user_id: UUID) -> User | None: ...
+    async def get_by_email(self, email: str) -> User | None: ...
+    async def update(self, user: User) -> None: ...
+    async def delete(self, user_id: UUID) -> None:
+        """Removes the user and every row that belongs to them."""
+
+    async def list_active(self) -> list[User]:
+        """Active, verified users (the daily sweeps' population)."""
+
+
+class TokenRepository(Protocol):
+    async def add(self, token: ActionToken) -> None: ...
+    async def consume(
+        self, token_hash: str, purpose: TokenPurpose, now: datetime
+    ) -> ActionToken | None:
+        """The usable token, marked used if single-use, atomically; None if not usable."""
+
+    async def delete_expired(self, now: datetime) -> int: ...
+
+
+class SourceRepository(Protocol):
+    async def add(self, source: Source) -> None: ...
+    async def get(self, source_id: UUID) -> Source | None: ...
+    async def update(self, source: Source) -> None: ...
+    async def delete(self, source_id: UUID) -> bool: ...
+    async def list_for_user(self, user_id: UUID) -> list[Source]: ...
+    async def count_for_user(self, user_id: UUID) -> int: ...
+    async def list_active(self, kind: SourceType | None = None) -> list[Source]: ...
+
+
+class StylePostRepository(Protocol):
+    async def add(self, post: StylePost) -> None:
+        """Raises Conflict when the user already has a post with the same content hash."""
+
+    async def get(self, post_id: UUID) -> StylePost | None: ...
+    async def update(self, post: StylePost) -> None: ...
+    async def delete(self, post_id: UUID) -> bool:
+        """Removes the post and its chunks."""
+
+    async def list_for_user(self, user_id: UUID) -> list[StylePost]: ...
+    async def count_for_user(self, user_id: UUID) -> int: ...
+    async def count_processed(self, user_id: UUID) -> int: ...
+    async def hashes_for_user(self, user_id: UUID) -> set[str]: ...
+
+
+class StyleChunkRepository(Protocol):
+    async def replace_for_post(self, post_id: UUID, chunks: Sequence[StyleChunk]) -> None: ...
+    async def nearest(
+        self, user_id: UUID, vector: Sequence[float], limit: int
+    ) -> list[tuple[StyleChunk, float]]:
+        """The user's `limit` chunks with the highest cosine similarity, best first."""
+
+    async def count_for_user(self, user_id: UUID) -> int: ...
+
+
+class SourceItemRepository(Protocol):
+    async def add_new(self, items: Sequence[SourceItem]) -> list[SourceItem]:
+        """Stores items whose (source_id, content_hash) is new; returns those stored."""
+
+    async def get(self, item_id: UUID) -> SourceItem | None: ...
+    async def list_recent(self, user_id: UUID, since: datetime) -> list[SourceItem]:
+        """Unprocessed items of the user's active sources published since `since`."""
+
+    async def mark_processed(self, item_ids: Sequence[UUID]) -> None: ...
+    async def delete_expired(self, now: datetime) -> int: ...
+
+
+class DraftRepository(Protocol):
+    async def add(self, draft: Draft) -> None: ...
+    async def get(self, draft_id: UUID) -> Draft | None: ...
+    async def get_by_token_hash(self, token_hash: str) -> Draft | None: ...
+    async def update(self, draft: Draft) -> None: ...
+    async def list_page(self, user_id: UUID, page: int, per_page: int) -> tuple[list[Draft], int]:
+        """Newest first; returns the page and the total count."""
+
+    async def list_since(self, user_id: UUID, since: datetime) -> list[Draft]: ...
+    async def delete_expired(self, now: datetime) -> int: ...
+
+
+class FeedbackRepository(Protocol):
+    async def upsert(self, feedback: Feedback) -> Feedback:
+        """Store the vote, replacing any earlier vote on the same draft; returns the row."""
+
+    async def get_for_draft(self, draft_id: UUID) -> Feedback | None: ...
+    async def list_for_user(self, user_id: UUID) -> list[Feedback]: ...
+
+
+class DeliveryRepository(Protocol):
+    async def add(self, delivery: EmailDelivery) -> None: ...
+    async def claim_daily(self, delivery: EmailDelivery) -> tuple[EmailDelivery, bool]:
+        """Insert the daily email for (user, local date) unless one exists.
+
+        Returns the row that holds the claim and whether this call created it.
+        """
+
+    async def get(self, delivery_id: UUID) -> EmailDelivery | None: ...
+    async def get_daily(self, user_id: UUID, day: date) -> EmailDelivery | None: ...
+    async def get_by_message_id(self, message_id: str) -> EmailDelivery | None: ...
+    async def update(self, delivery: EmailDelivery) -> None: ...
+    async def last_sent_daily(self, user_id: UUID) -> EmailDelivery | None: ...
+    async def list_for_user(self, user_id: UUID) -> list[EmailDelivery]: ...
+
+
+class UnitOfWork(Protocol):
+    """A transaction: nothing is kept unless `commit()` is awaited before the block ends."""
+
+    users: UserRepository
+    tokens: TokenRepository
+    sources: SourceRepository
+    style_posts: StylePostRepository
+    style_chunks: StyleChunkRepository
+    items: SourceItemRepository
+    drafts: DraftRepository
+    feedback: FeedbackRepository
+    deliveries: DeliveryRepository
+
+    async def __aenter__(self) -> Self: ...
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+    async def commit(self) -> None: ...
+    async def rollback(self) -> None: ...
+
+
+class UnitOfWorkFactory(Protocol):
+    def for_user(self, user_id: UUID) -> UnitOfWork:
+        """A transaction that can see and change only `user_id`'s rows."""
+
+    def system(self) -> UnitOfWork:
+        """A transaction across all users: sign-in lookups, sweeps and cleanup only."""
