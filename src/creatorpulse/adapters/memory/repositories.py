@@ -1,0 +1,322 @@
+"""Repositories over the in-memory store; same behaviour as Postgres, checked by contract tests."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+from creatorpulse.adapters.memory.store import Transaction
+from creatorpulse.domain.model.drafts import Draft, Feedback
+from creatorpulse.domain.model.emails import DeliveryStatus, EmailDelivery, EmailKind
+from creatorpulse.domain.model.errors import Conflict
+from creatorpulse.domain.model.items import SourceItem
+from creatorpulse.domain.model.sources import Source, SourceType
+from creatorpulse.domain.model.style import StyleChunk, StylePost
+from creatorpulse.domain.model.tokens import ActionToken, TokenPurpose
+from creatorpulse.domain.model.users import User
+from creatorpulse.ports import storage
+
+
+class _Repo:
+    def __init__(self, tx: Transaction) -> None:
+        self._tx = tx
+
+
+class MemoryUsers(_Repo, storage.UserRepository):
+    async def add(self, user: User) -> None:
+        if any(u.email == user.email for u in self._tx.rows("users", copies=False)):
+            raise Conflict("an account with this email already exists", code="email_taken")
+        self._tx.put("users", user.id, user)
+
+    async def get(self, user_id: UUID) -> User | None:
+        found: User | None = self._tx.get("users", user_id)
+        return found
+
+    async def get_by_email(self, email: str) -> User | None:
+        return next((u for u in self._tx.rows("users") if u.email == email.lower()), None)
+
+    async def update(self, user: User) -> None:
+        if self._tx.exists("users", user.id):
+            self._tx.put("users", user.id, user)
+
+    async def delete(self, user_id: UUID) -> None:
+        if not self._tx.exists("users", user_id):
+            return
+        for table in ("tokens", "sources", "style_posts", "style_chunks", "items", "drafts",
+                      "feedback", "deliveries"):  # fmt: skip
+            for key, row in list(self._keyed(table)):
+                if row.user_id == user_id:
+                    self._tx.delete(table, key)
+        self._tx.delete("users", user_id)
+
+    def _keyed(self, table: str) -> list[tuple[Any, Any]]:
+        key = {"tokens": "token_hash", "feedback": "draft_id"}.get(table, "id")
+        return [(getattr(r, key), r) for r in self._tx.rows(table, copies=False)]
+
+    async def list_active(self) -> list[User]:
+        return [u for u in self._tx.rows("users") if u.active and u.email_verified]
+
+
+class MemoryTokens(_Repo, storage.TokenRepository):
+    async def add(self, token: ActionToken) -> None:
+        self._tx.put("tokens", token.token_hash, token)
+
+    async def consume(
+        self, token_hash: str, purpose: TokenPurpose, now: datetime
+    ) -> ActionToken | None:
+        token: ActionToken | None = self._tx.get("tokens", token_hash)
+        if token is None or not token.usable(purpose, now):
+            return None
+        if purpose.single_use:
+            token.used_at = now
+            self._tx.put("tokens", token_hash, token)
+        return token
+
+    async def delete_expired(self, now: datetime) -> int:
+        expired = [
+            t.token_hash for t in self._tx.rows("tokens", copies=False) if t.expires_at <= now
+        ]
+        return sum(self._tx.delete("tokens", key) for key in expired)
+
+
+class MemorySources(_Repo, storage.SourceRepository):
+    async def add(self, source: Source) -> None:
+        self._tx.put("sources", source.id, source)
+
+    async def get(self, source_id: UUID) -> Source | None:
+        found: Source | None = self._tx.get("sources", source_id)
+        return found
+
+    async def update(self, source: Source) -> None:
+        if self._tx.exists("sources", source.id):
+            self._tx.put("sources", source.id, source)
+
+    async def delete(self, source_id: UUID) -> bool:
+        if not self._tx.delete("sources", source_id):
+            return False
+        gone = {i.id for i in self._tx.rows("items", copies=False) if i.source_id == source_id}
+        for item_id in gone:
+            self._tx.delete("items", item_id)
+        for draft in self._tx.rows("drafts"):
+            if draft.source_item_id in gone:
+                draft.source_item_id = None
+                self._tx.put("drafts", draft.id, draft)
+        return True
+
+    async def list_for_user(self, user_id: UUID) -> list[Source]:
+        mine = [s for s in self._tx.rows("sources") if s.user_id == user_id]
+        return sorted(mine, key=lambda s: (s.created_at, str(s.id)))
+
+    async def count_for_user(self, user_id: UUID) -> int:
+        return sum(1 for s in self._tx.rows("sources", copies=False) if s.user_id == user_id)
+
+    async def list_active(self, kind: SourceType | None = None) -> list[Source]:
+        return [
+            s for s in self._tx.rows("sources") if s.active and (kind is None or s.type is kind)
+        ]
+
+
+class MemoryStylePosts(_Repo, storage.StylePostRepository):
+    async def add(self, post: StylePost) -> None:
+        if post.content_hash in await self.hashes_for_user(post.user_id):
+            raise Conflict("you already added this post", code="duplicate_post")
+        self._tx.put("style_posts", post.id, post)
+
+    async def get(self, post_id: UUID) -> StylePost | None:
+        found: StylePost | None = self._tx.get("style_posts", post_id)
+        return found
+
+    async def update(self, post: StylePost) -> None:
+        if self._tx.exists("style_posts", post.id):
+            self._tx.put("style_posts", post.id, post)
+
+    async def delete(self, post_id: UUID) -> bool:
+        if not self._tx.delete("style_posts", post_id):
+            return False
+        for c in list(self._tx.rows("style_chunks", copies=False)):
+            if c.style_post_id == post_id:
+                self._tx.delete("style_chunks", c.id)
+        return True
+
+    async def list_for_user(self, user_id: UUID) -> list[StylePost]:
+        mine = [p for p in self._tx.rows("style_posts") if p.user_id == user_id]
+        return sorted(mine, key=lambda p: (p.created_at, str(p.id)))
+
+    async def count_for_user(self, user_id: UUID) -> int:
+        return sum(1 for p in self._tx.rows("style_posts", copies=False) if p.user_id == user_id)
+
+    async def count_processed(self, user_id: UUID) -> int:
+        rows = self._tx.rows("style_posts", copies=False)
+        return sum(1 for p in rows if p.user_id == user_id and p.processed)
+
+    async def hashes_for_user(self, user_id: UUID) -> set[str]:
+        rows = self._tx.rows("style_posts", copies=False)
+        return {p.content_hash for p in rows if p.user_id == user_id}
+
+
+class MemoryStyleChunks(_Repo, storage.StyleChunkRepository):
+    async def replace_for_post(self, post_id: UUID, chunks: Sequence[StyleChunk]) -> None:
+        for c in list(self._tx.rows("style_chunks", copies=False)):
+            if c.style_post_id == post_id:
+                self._tx.delete("style_chunks", c.id)
+        for c in chunks:
+            self._tx.put("style_chunks", c.id, c)
+
+    async def nearest(
+        self, user_id: UUID, vector: Sequence[float], limit: int
+    ) -> list[tuple[StyleChunk, float]]:
+        query_norm = math.sqrt(sum(x * x for x in vector)) or 1.0
+        scored = []
+        for c in self._tx.rows("style_chunks", copies=False):
+            if c.user_id != user_id:
+                continue
+            norm = math.sqrt(sum(x * x for x in c.embedding)) or 1.0
+            similarity = sum(a * b for a, b in zip(c.embedding, vector, strict=True))
+            scored.append((c, similarity / (norm * query_norm)))
+        scored.sort(key=lambda pair: (-pair[1], str(pair[0].id)))
+        return scored[:limit]
+
+    async def count_for_user(self, user_id: UUID) -> int:
+        return sum(1 for c in self._tx.rows("style_chunks", copies=False) if c.user_id == user_id)
+
+
+class MemoryItems(_Repo, storage.SourceItemRepository):
+    async def add_new(self, items: Sequence[SourceItem]) -> list[SourceItem]:
+        seen = {(i.source_id, i.content_hash) for i in self._tx.rows("items", copies=False)}
+        stored = []
+        for item in items:
+            key = (item.source_id, item.content_hash)
+            if key not in seen and self._tx.exists("sources", item.source_id):
+                seen.add(key)
+                self._tx.put("items", item.id, item)
+                stored.append(item)
+        return stored
+
+    async def get(self, item_id: UUID) -> SourceItem | None:
+        found: SourceItem | None = self._tx.get("items", item_id)
+        return found
+
+    async def list_recent(self, user_id: UUID, since: datetime) -> list[SourceItem]:
+        active = {s.id for s in self._tx.rows("sources", copies=False) if s.active}
+        return [
+            i for i in self._tx.rows("items")
+            if i.user_id == user_id and i.source_id in active and not i.processed
+            and i.published_at >= since
+        ]  # fmt: skip
+
+    async def mark_processed(self, item_ids: Sequence[UUID]) -> None:
+        for item_id in item_ids:
+            item = self._tx.get("items", item_id)
+            if item is not None:
+                item.processed = True
+                self._tx.put("items", item_id, item)
+
+    async def delete_expired(self, now: datetime) -> int:
+        expired = [i.id for i in self._tx.rows("items", copies=False) if i.is_expired(now)]
+        for draft in self._tx.rows("drafts"):
+            if draft.source_item_id in expired:
+                draft.source_item_id = None
+                self._tx.put("drafts", draft.id, draft)
+        return sum(self._tx.delete("items", key) for key in expired)
+
+
+class MemoryDrafts(_Repo, storage.DraftRepository):
+    async def add(self, draft: Draft) -> None:
+        self._tx.put("drafts", draft.id, draft)
+
+    async def get(self, draft_id: UUID) -> Draft | None:
+        found: Draft | None = self._tx.get("drafts", draft_id)
+        return found
+
+    async def get_by_token_hash(self, token_hash: str) -> Draft | None:
+        rows = self._tx.rows("drafts")
+        return next((d for d in rows if d.feedback_token_hash == token_hash), None)
+
+    async def update(self, draft: Draft) -> None:
+        if self._tx.exists("drafts", draft.id):
+            self._tx.put("drafts", draft.id, draft)
+
+    async def list_page(self, user_id: UUID, page: int, per_page: int) -> tuple[list[Draft], int]:
+        mine = [d for d in self._tx.rows("drafts") if d.user_id == user_id]
+        mine.sort(key=lambda d: (d.created_at, str(d.id)), reverse=True)
+        start = (page - 1) * per_page
+        return mine[start : start + per_page], len(mine)
+
+    async def list_since(self, user_id: UUID, since: datetime) -> list[Draft]:
+        mine = [
+            d for d in self._tx.rows("drafts") if d.user_id == user_id and d.created_at >= since
+        ]
+        return sorted(mine, key=lambda d: (d.created_at, str(d.id)), reverse=True)
+
+    async def delete_expired(self, now: datetime) -> int:
+        expired = [d.id for d in self._tx.rows("drafts", copies=False) if d.is_expired(now)]
+        for draft_id in expired:
+            self._tx.delete("feedback", draft_id)
+        return sum(self._tx.delete("drafts", key) for key in expired)
+
+
+class MemoryFeedback(_Repo, storage.FeedbackRepository):
+    async def upsert(self, feedback: Feedback) -> Feedback:
+        existing: Feedback | None = self._tx.get("feedback", feedback.draft_id)
+        if existing is not None:
+            existing.replace(feedback.feedback_type, feedback.feedback_source, feedback.updated_at)
+            feedback = existing
+        self._tx.put("feedback", feedback.draft_id, feedback)
+        return feedback
+
+    async def get_for_draft(self, draft_id: UUID) -> Feedback | None:
+        found: Feedback | None = self._tx.get("feedback", draft_id)
+        return found
+
+    async def list_for_user(self, user_id: UUID) -> list[Feedback]:
+        return [f for f in self._tx.rows("feedback") if f.user_id == user_id]
+
+
+class MemoryDeliveries(_Repo, storage.DeliveryRepository):
+    async def add(self, delivery: EmailDelivery) -> None:
+        self._tx.put("deliveries", delivery.id, delivery)
+
+    async def claim_daily(self, delivery: EmailDelivery) -> tuple[EmailDelivery, bool]:
+        assert delivery.local_date is not None
+        existing = await self.get_daily(delivery.user_id, delivery.local_date)
+        if existing is not None:
+            return existing, False
+        self._tx.put("deliveries", delivery.id, delivery)
+        return delivery, True
+
+    async def get(self, delivery_id: UUID) -> EmailDelivery | None:
+        found: EmailDelivery | None = self._tx.get("deliveries", delivery_id)
+        return found
+
+    async def get_daily(self, user_id: UUID, day: date) -> EmailDelivery | None:
+        return next(
+            (
+                d for d in self._tx.rows("deliveries")
+                if d.user_id == user_id and d.email_type is EmailKind.DAILY_DRAFTS
+                and d.local_date == day
+            ),
+            None,
+        )  # fmt: skip
+
+    async def get_by_message_id(self, message_id: str) -> EmailDelivery | None:
+        rows = self._tx.rows("deliveries")
+        return next((d for d in rows if d.provider_message_id == message_id), None)
+
+    async def update(self, delivery: EmailDelivery) -> None:
+        if self._tx.exists("deliveries", delivery.id):
+            self._tx.put("deliveries", delivery.id, delivery)
+
+    async def last_sent_daily(self, user_id: UUID) -> EmailDelivery | None:
+        sent = [
+            d for d in self._tx.rows("deliveries")
+            if d.user_id == user_id and d.email_type is EmailKind.DAILY_DRAFTS
+            and d.sent_at is not None and d.status is not DeliveryStatus.FAILED
+        ]  # fmt: skip
+        return max(sent, key=lambda d: d.sent_at or d.created_at, default=None)
+
+    async def list_for_user(self, user_id: UUID) -> list[EmailDelivery]:
+        mine = [d for d in self._tx.rows("deliveries") if d.user_id == user_id]
+        return sorted(mine, key=lambda d: d.created_at)

@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Self
+from uuid import UUID
+
+from creatorpulse.adapters.memory import repositories as repos
+from creatorpulse.adapters.memory.store import MemoryStore, Transaction
+from creatorpulse.ports.storage import UnitOfWork, UnitOfWorkFactory
+
+
+class MemoryUnitOfWork(UnitOfWork):
+    def __init__(self, store: MemoryStore, scope: UUID | None) -> None:
+        self._tx = Transaction(store, scope)
+        self.users = repos.MemoryUsers(self._tx)
+        self.tokens = repos.MemoryTokens(self._tx)
+        self.sources = repos.MemorySources(self._tx)
+        self.style_posts = repos.MemoryStylePosts(self._tx)
+        self.style_chunks = repos.MemoryStyleChunks(self._tx)
+        self.items = repos.MemoryItems(self._tx)
+        self.drafts = repos.MemoryDrafts(self._tx)
+        self.feedback = repos.MemoryFeedback(self._tx)
+        self.deliveries = repos.MemoryDeliveries(self._tx)
+
+    async def __aenter__(self) -> Self:
+        await self._tx.begin()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._tx.rollback()  # whatever was not committed is dropped
+        self._tx.end()
+
+    async def commit(self) -> None:
+        self._tx.commit()
+
+    async def rollback(self) -> None:
+        self._tx.rollback()
+
+
+class MemoryUnitOfWorkFactory(UnitOfWorkFactory):
+    def __init__(self, store: MemoryStore | None = None) -> None:
+        self.store = store or MemoryStore()
+
+    def for_user(self, user_id: UUID) -> MemoryUnitOfWork:
+        return MemoryUnitOfWork(self.store, user_id)
+
+    def system(self) -> MemoryUnitOfWork:
+        return MemoryUnitOfWork(self.store, None)
