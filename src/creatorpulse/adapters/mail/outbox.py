@@ -1,0 +1,94 @@
+"""A Mailer that writes each email as an .eml file: the default when no provider is set up."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import tempfile
+import threading
+from datetime import UTC, datetime
+from email.message import EmailMessage
+from email.utils import format_datetime
+from pathlib import Path
+from uuid import UUID
+
+from creatorpulse.adapters.mail.render import render
+from creatorpulse.domain.model.emails import OutgoingEmail
+from creatorpulse.domain.model.errors import UpstreamError
+from creatorpulse.ports.clock import Clock
+from creatorpulse.ports.mailer import Mailer
+
+MESSAGE_ID_DOMAIN = "creatorpulse.local"
+
+
+class _SystemClock:
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+
+def message_id(delivery_id: UUID) -> str:
+    return f"<{delivery_id}@{MESSAGE_ID_DOMAIN}>"
+
+
+class OutboxMailer(Mailer):
+    """One file per delivery id, written atomically; a second send of the same delivery is a
+    no-op that answers the same Message-ID, like a provider deduplicating on our id."""
+
+    def __init__(self, directory: Path, sender: str, clock: Clock | None = None) -> None:
+        self._directory = Path(directory)
+        self._sender = sender
+        self._clock = clock or _SystemClock()
+        self._lock = threading.Lock()  # the existence check and the write happen as one step
+
+    async def send(self, email: OutgoingEmail) -> str:
+        now = self._clock.now().astimezone(UTC)
+        try:
+            data = self._build(email, now).as_bytes()
+        except ValueError as error:  # e.g. a header value the email package refuses
+            raise UpstreamError(
+                f"cannot build email: {error}", code="invalid_message", transient=False
+            ) from error
+        name = f"{now:%Y%m%dT%H%M%S}-{email.kind}-{email.delivery_id}.eml"
+        try:
+            await asyncio.to_thread(self._write_once, email.delivery_id, name, data)
+        except OSError as error:
+            raise UpstreamError(
+                f"cannot write to outbox directory {self._directory}: {error.strerror or error}",
+                code="outbox_unwritable",
+                transient=True,
+            ) from error
+        return message_id(email.delivery_id)
+
+    def _build(self, email: OutgoingEmail, now: datetime) -> EmailMessage:
+        rendered = render(email.message)
+        msg = EmailMessage()
+        msg["From"] = self._sender
+        msg["To"] = email.message.to
+        msg["Subject"] = rendered.subject
+        msg["Date"] = format_datetime(now)
+        msg["Message-ID"] = message_id(email.delivery_id)
+        msg["X-CreatorPulse-Delivery-Id"] = str(email.delivery_id)
+        msg["X-CreatorPulse-Kind"] = str(email.kind)
+        for header, value in rendered.headers.items():
+            msg[header] = value
+        msg.set_content(rendered.text, charset="utf-8")
+        msg.add_alternative(rendered.html, subtype="html", charset="utf-8")
+        return msg
+
+    def _write_once(self, delivery_id: UUID, name: str, data: bytes) -> None:
+        with self._lock:
+            self._directory.mkdir(parents=True, exist_ok=True)
+            if any(self._directory.glob(f"*-{delivery_id}.eml")):
+                return
+            descriptor, temporary = tempfile.mkstemp(dir=self._directory, prefix=".", suffix=".tmp")
+            try:
+                with os.fdopen(descriptor, "wb") as file:
+                    file.write(data)
+                    file.flush()
+                    os.fsync(file.fileno())
+                os.replace(temporary, self._directory / name)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(temporary)
+                raise

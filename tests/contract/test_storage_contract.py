@@ -1,0 +1,222 @@
+"""What every storage adapter must do: the same assertions for in-memory and Postgres."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, timedelta
+
+import pytest
+from builders import NOW, make_chunk, make_draft, make_item, make_post, make_source, make_user
+
+from creatorpulse.domain.model.drafts import Feedback, FeedbackSource, FeedbackType
+from creatorpulse.domain.model.emails import EmailDelivery, EmailKind
+from creatorpulse.domain.model.errors import Conflict
+from creatorpulse.domain.model.tokens import ActionToken, TokenPurpose
+from creatorpulse.ports.storage import UnitOfWorkFactory
+
+
+async def _add_user(uow: UnitOfWorkFactory, email: str | None = None):
+    user = make_user(email)
+    async with uow.system() as tx:
+        await tx.users.add(user)
+        await tx.commit()
+    return user
+
+
+async def test_nothing_is_kept_without_commit(uow: UnitOfWorkFactory) -> None:
+    user = make_user()
+    async with uow.system() as tx:
+        await tx.users.add(user)
+    async with uow.system() as tx:
+        assert await tx.users.get(user.id) is None
+
+
+async def test_an_error_in_the_block_keeps_nothing(uow: UnitOfWorkFactory) -> None:
+    user = make_user()
+    with pytest.raises(RuntimeError):
+        async with uow.system() as tx:
+            await tx.users.add(user)
+            raise RuntimeError("boom")
+    async with uow.system() as tx:
+        assert await tx.users.get(user.id) is None
+
+
+async def test_email_is_unique(uow: UnitOfWorkFactory) -> None:
+    await _add_user(uow, "same@example.com")
+    with pytest.raises(Conflict):
+        async with uow.system() as tx:
+            await tx.users.add(make_user("same@example.com"))
+            await tx.commit()
+
+
+async def test_a_user_scope_sees_only_its_own_rows(uow: UnitOfWorkFactory) -> None:
+    alice, bob = await _add_user(uow), await _add_user(uow)
+    bobs_source = make_source(bob.id)
+    async with uow.for_user(bob.id) as tx:
+        await tx.sources.add(bobs_source)
+        await tx.commit()
+    async with uow.for_user(alice.id) as tx:
+        assert await tx.users.get(bob.id) is None
+        assert await tx.users.get_by_email(bob.email) is None
+        assert await tx.sources.get(bobs_source.id) is None
+        assert await tx.sources.list_for_user(bob.id) == []
+        assert await tx.sources.delete(bobs_source.id) is False
+        assert await tx.sources.list_active() == []
+    async with uow.for_user(bob.id) as tx:
+        assert [s.id for s in await tx.sources.list_for_user(bob.id)] == [bobs_source.id]
+
+
+async def test_a_user_scope_cannot_write_another_users_row(uow: UnitOfWorkFactory) -> None:
+    alice, bob = await _add_user(uow), await _add_user(uow)
+    with pytest.raises(Exception):  # noqa: B017 - RLS refusal; each adapter raises its own error
+        async with uow.for_user(alice.id) as tx:
+            await tx.sources.add(make_source(bob.id))
+            await tx.commit()
+    async with uow.for_user(bob.id) as tx:
+        assert await tx.sources.list_for_user(bob.id) == []
+
+
+async def test_style_post_duplicates_are_refused_per_user(uow: UnitOfWorkFactory) -> None:
+    alice, bob = await _add_user(uow), await _add_user(uow)
+    text = "The same words can belong to two people, but not twice to one person."
+    async with uow.for_user(alice.id) as tx:
+        await tx.style_posts.add(make_post(alice.id, text))
+        await tx.commit()
+    async with uow.for_user(bob.id) as tx:
+        await tx.style_posts.add(make_post(bob.id, text))
+        await tx.commit()
+    with pytest.raises(Conflict):
+        async with uow.for_user(alice.id) as tx:
+            await tx.style_posts.add(make_post(alice.id, text.upper()))
+            await tx.commit()
+
+
+async def test_nearest_chunks_best_first_and_only_mine(uow: UnitOfWorkFactory) -> None:
+    alice, bob = await _add_user(uow), await _add_user(uow)
+    axis = [[1.0 if i == k else 0.0 for i in range(768)] for k in range(3)]
+    mixed = [(a + b) / 2**0.5 for a, b in zip(axis[0], axis[1], strict=True)]
+    async with uow.for_user(alice.id) as tx:
+        post = make_post(alice.id)
+        await tx.style_posts.add(post)
+        chunks = [make_chunk(alice.id, post.id, v) for v in (axis[1], mixed, axis[0])]
+        await tx.style_chunks.replace_for_post(post.id, chunks)
+        await tx.commit()
+    async with uow.for_user(bob.id) as tx:
+        post_b = make_post(bob.id)
+        await tx.style_posts.add(post_b)
+        await tx.style_chunks.replace_for_post(post_b.id, [make_chunk(bob.id, post_b.id, axis[0])])
+        await tx.commit()
+    async with uow.for_user(alice.id) as tx:
+        found = await tx.style_chunks.nearest(alice.id, axis[0], 5)
+    assert [c.id for c, _ in found] == [chunks[2].id, chunks[1].id, chunks[0].id]
+    assert [round(s, 4) for _, s in found] == [1.0, 0.7071, 0.0]
+
+
+async def test_deleting_a_style_post_removes_its_chunks(uow: UnitOfWorkFactory) -> None:
+    user = await _add_user(uow)
+    async with uow.for_user(user.id) as tx:
+        post = make_post(user.id)
+        await tx.style_posts.add(post)
+        await tx.style_chunks.replace_for_post(post.id, [make_chunk(user.id, post.id, [1.0] * 768)])
+        await tx.commit()
+    async with uow.for_user(user.id) as tx:
+        assert await tx.style_posts.delete(post.id)
+        await tx.commit()
+    async with uow.for_user(user.id) as tx:
+        assert await tx.style_chunks.count_for_user(user.id) == 0
+
+
+async def test_items_dedupe_per_source_not_globally(uow: UnitOfWorkFactory) -> None:
+    alice, bob = await _add_user(uow), await _add_user(uow)
+    sources = {alice.id: make_source(alice.id), bob.id: make_source(bob.id)}
+    for uid, source in sources.items():
+        async with uow.for_user(uid) as tx:
+            await tx.sources.add(source)
+            first = await tx.items.add_new([make_item(source), make_item(source)])
+            again = await tx.items.add_new([make_item(source)])
+            await tx.commit()
+        assert (len(first), len(again)) == (1, 0)
+    async with uow.for_user(alice.id) as tx:
+        recent = await tx.items.list_recent(alice.id, NOW - timedelta(hours=24))
+    assert [i.source_id for i in recent] == [sources[alice.id].id]
+
+
+async def test_feedback_upsert_keeps_one_row_with_the_latest_vote(uow: UnitOfWorkFactory) -> None:
+    user = await _add_user(uow)
+    draft = make_draft(user.id)
+    async with uow.for_user(user.id) as tx:
+        await tx.drafts.add(draft)
+        for vote in (FeedbackType.POSITIVE, FeedbackType.NEGATIVE):
+            await tx.feedback.upsert(
+                Feedback(
+                    id=uuid.uuid4(), draft_id=draft.id, user_id=user.id, feedback_type=vote,
+                    feedback_source=FeedbackSource.EMAIL, created_at=NOW, updated_at=NOW,
+                )
+            )  # fmt: skip
+        await tx.commit()
+    async with uow.for_user(user.id) as tx:
+        rows = await tx.feedback.list_for_user(user.id)
+    assert [r.feedback_type for r in rows] == [FeedbackType.NEGATIVE]
+
+
+async def test_daily_email_claim_is_unique_per_user_and_local_date(uow: UnitOfWorkFactory) -> None:
+    user = await _add_user(uow)
+
+    def claim(day: date) -> EmailDelivery:
+        return EmailDelivery(
+            id=uuid.uuid4(), user_id=user.id, email_type=EmailKind.DAILY_DRAFTS,
+            local_date=day, created_at=NOW,
+        )  # fmt: skip
+
+    first, second = claim(date(2026, 11, 25)), claim(date(2026, 11, 25))
+    async with uow.for_user(user.id) as tx:
+        held, created = await tx.deliveries.claim_daily(first)
+        await tx.commit()
+    assert created and held.id == first.id
+    async with uow.for_user(user.id) as tx:
+        held, created = await tx.deliveries.claim_daily(second)
+        other, other_created = await tx.deliveries.claim_daily(claim(date(2026, 11, 26)))
+        await tx.commit()
+    assert (created, held.id) == (False, first.id)
+    assert other_created
+
+
+async def test_single_use_tokens_are_consumed_once(uow: UnitOfWorkFactory) -> None:
+    user = await _add_user(uow)
+    token = ActionToken.issue(
+        token_hash="h" * 64, purpose=TokenPurpose.VERIFY_EMAIL, user_id=user.id, now=NOW
+    )
+    async with uow.system() as tx:
+        await tx.tokens.add(token)
+        await tx.commit()
+    async with uow.system() as tx:
+        assert await tx.tokens.consume("h" * 64, TokenPurpose.RESET_PASSWORD, NOW) is None
+        assert await tx.tokens.consume("h" * 64, TokenPurpose.VERIFY_EMAIL, NOW) is not None
+        await tx.commit()
+    async with uow.system() as tx:
+        assert await tx.tokens.consume("h" * 64, TokenPurpose.VERIFY_EMAIL, NOW) is None
+
+
+async def test_deleting_a_user_leaves_no_row_behind(uow: UnitOfWorkFactory) -> None:
+    user, other = await _add_user(uow), await _add_user(uow)
+    for uid in (user.id, other.id):
+        async with uow.for_user(uid) as tx:
+            source = make_source(uid)
+            await tx.sources.add(source)
+            await tx.items.add_new([make_item(source)])
+            post = make_post(uid)
+            await tx.style_posts.add(post)
+            await tx.style_chunks.replace_for_post(post.id, [make_chunk(uid, post.id, [1.0] * 768)])
+            draft = make_draft(uid)
+            await tx.drafts.add(draft)
+            await tx.commit()
+    async with uow.for_user(user.id) as tx:
+        await tx.users.delete(user.id)
+        await tx.commit()
+    async with uow.system() as tx:
+        assert await tx.users.get(user.id) is None
+        assert await tx.sources.list_for_user(user.id) == []
+        assert await tx.style_posts.count_for_user(user.id) == 0
+        assert await tx.style_chunks.count_for_user(user.id) == 0
+        assert await tx.drafts.list_page(user.id, 1, 50) == ([], 0)
+        assert len(await tx.sources.list_for_user(other.id)) == 1

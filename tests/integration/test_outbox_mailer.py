@@ -1,0 +1,166 @@
+"""The outbox mailer against a real directory: one parseable .eml per delivery."""
+
+from __future__ import annotations
+
+import asyncio
+import email.policy
+from datetime import UTC, date, datetime, timedelta
+from email.message import EmailMessage
+from email.parser import BytesParser
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from uuid import UUID
+
+import pytest
+
+from creatorpulse.adapters.mail.outbox import OutboxMailer
+from creatorpulse.domain.model.emails import (
+    DailyDraftsEmail,
+    DraftInEmail,
+    EmailKind,
+    OutgoingEmail,
+    VerificationEmail,
+)
+from creatorpulse.domain.model.errors import UpstreamError
+
+SENDER = "CreatorPulse <drafts@creatorpulse.local>"
+DELIVERY = UUID("2b1f0c3e-7d4a-4e1b-9a51-0c7f3f7d9e21")
+NOW = datetime(2025, 11, 25, 7, 30, 5, tzinfo=UTC)
+DRAFT = 'Ship small, ship often 🚀\n<script>alert(1)</script> & "quotes"'
+
+
+class FixedClock:
+    def __init__(self, now: datetime) -> None:
+        self.current = now
+
+    def now(self) -> datetime:
+        return self.current
+
+
+class TickingClock:
+    """A second passes between readings, so racing sends would pick different file names."""
+
+    def __init__(self, now: datetime) -> None:
+        self.current = now
+
+    def now(self) -> datetime:
+        self.current += timedelta(seconds=1)
+        return self.current
+
+
+def daily(delivery_id: UUID = DELIVERY) -> OutgoingEmail:
+    draft = DraftInEmail(
+        draft_id=UUID(int=1),
+        content=DRAFT,
+        source_name="Import AI",
+        source_url="https://importai.example/1",
+        engagement_score=8.4,
+        approve_url="https://app.example.com/feedback/t1/positive",
+        reject_url="https://app.example.com/feedback/t1/negative",
+    )
+    message = DailyDraftsEmail(
+        to="creator@example.com",
+        local_date=date(2025, 11, 25),
+        drafts=[draft],
+        unsubscribe_url="https://app.example.com/unsubscribe/u1",
+        settings_url="https://app.example.com/settings",
+    )
+    return OutgoingEmail(delivery_id=delivery_id, kind=EmailKind.DAILY_DRAFTS, message=message)
+
+
+def listing(directory: Path, pattern: str = "*") -> list[str]:
+    return sorted(f.name for f in directory.glob(pattern))
+
+
+def parse(path: Path) -> EmailMessage:
+    with path.open("rb") as file:
+        parsed = BytesParser(policy=email.policy.default).parse(file)
+    assert isinstance(parsed, EmailMessage)
+    return parsed
+
+
+async def test_send_writes_one_multipart_alternative_eml(tmp_path: Path) -> None:
+    outbox = tmp_path / "outbox" / "nested"
+    mailer = OutboxMailer(outbox, SENDER, clock=FixedClock(NOW))
+
+    message_id = await mailer.send(daily())
+
+    assert listing(outbox) == [f"20251125T073005-daily_drafts-{DELIVERY}.eml"]
+    assert message_id == f"<{DELIVERY}@creatorpulse.local>"
+    parsed = parse(outbox / listing(outbox)[0])
+    assert parsed["From"] == SENDER
+    assert parsed["To"] == "creator@example.com"
+    assert parsed["Subject"] == "Your 1 LinkedIn draft for Tue 25 Nov"
+    assert parsedate_to_datetime(parsed["Date"]) == NOW
+    assert parsed["Message-ID"] == message_id
+    assert parsed["X-CreatorPulse-Delivery-Id"] == str(DELIVERY)
+    assert parsed["X-CreatorPulse-Kind"] == "daily_drafts"
+    assert parsed["List-Unsubscribe"] == "<https://app.example.com/unsubscribe/u1>"
+    assert parsed["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert parsed.get_content_type() == "multipart/alternative"
+    parts = list(parsed.iter_parts())
+    assert [p.get_content_type() for p in parts] == ["text/plain", "text/html"]
+    assert all(p.get_content_charset() == "utf-8" for p in parts)
+    text, body = (p.get_content() for p in parts)
+    assert isinstance(text, str) and isinstance(body, str)
+    assert DRAFT in text
+    assert "Ship small, ship often 🚀<br>&lt;script&gt;alert(1)&lt;/script&gt;" in body
+    assert "<script" not in body
+    assert "https://app.example.com/feedback/t1/positive" in body
+
+
+async def test_sending_the_same_delivery_twice_writes_one_file(tmp_path: Path) -> None:
+    clock = FixedClock(NOW)
+    mailer = OutboxMailer(tmp_path, SENDER, clock=clock)
+
+    first = await mailer.send(daily())
+    clock.current = datetime(2025, 11, 25, 7, 40, tzinfo=UTC)  # a retry, ten minutes later
+    second = await mailer.send(daily())
+    again = await OutboxMailer(tmp_path, SENDER, clock=clock).send(daily())  # after a restart
+
+    assert first == second == again
+    assert listing(tmp_path) == [f"20251125T073005-daily_drafts-{DELIVERY}.eml"]
+
+
+async def test_concurrent_sends_of_one_delivery_write_one_file(tmp_path: Path) -> None:
+    mailer = OutboxMailer(tmp_path, SENDER, clock=TickingClock(NOW))
+
+    ids = await asyncio.gather(*(mailer.send(daily()) for _ in range(8)))
+
+    assert len(set(ids)) == 1
+    assert len(listing(tmp_path, "*.eml")) == 1
+    assert not listing(tmp_path, ".*.tmp")
+
+
+async def test_different_deliveries_get_their_own_files(tmp_path: Path) -> None:
+    mailer = OutboxMailer(tmp_path, SENDER, clock=FixedClock(NOW))
+    other = UUID(int=7)
+    verification = OutgoingEmail(
+        delivery_id=other,
+        kind=EmailKind.VERIFICATION,
+        message=VerificationEmail(to="new@example.com", verify_url="https://app.example.com/v/t"),
+    )
+
+    await mailer.send(daily())
+    await mailer.send(verification)
+
+    names = listing(tmp_path)
+    assert names == [
+        f"20251125T073005-daily_drafts-{DELIVERY}.eml",
+        f"20251125T073005-verification-{other}.eml",
+    ]
+    parsed = parse(tmp_path / names[1])
+    assert parsed["List-Unsubscribe"] is None
+    assert parsed["X-CreatorPulse-Kind"] == "verification"
+
+
+async def test_unwritable_directory_raises_a_transient_upstream_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("a regular file")
+    mailer = OutboxMailer(blocker / "outbox", SENDER)
+
+    with pytest.raises(UpstreamError) as raised:
+        await mailer.send(daily())
+
+    assert raised.value.transient is True
+    assert str(blocker / "outbox") in raised.value.message
