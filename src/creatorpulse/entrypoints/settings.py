@@ -19,18 +19,6 @@ def default_data_dir(env: Mapping[str, str]) -> Path:
     return Path(base) / "creatorpulse"
 
 
-def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
-    raw = env.get(name)
-    if raw is None or raw == "":
-        return default
-    value = raw.strip().lower()
-    if value in {"1", "true", "yes", "on"}:
-        return True
-    if value in {"0", "false", "no", "off"}:
-        return False
-    raise SettingsError(f"{name} must be true or false, not {raw!r}")
-
-
 def _url(env: Mapping[str, str], name: str, default: str) -> str:
     raw = (env.get(name) or default).strip()
     parts = urlsplit(raw)
@@ -43,7 +31,6 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     data_dir: Path
     outbox_dir: Path
     base_url: str = "http://127.0.0.1:8000"
-    allow_private_networks: bool = False
     mail_from: str = "CreatorPulse <drafts@creatorpulse.local>"
     similarity_floor: float = 0.7
 
@@ -65,7 +52,6 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             data_dir=data_dir,
             outbox_dir=outbox,
             base_url=_url(env, "CREATORPULSE_BASE_URL", "http://127.0.0.1:8000"),
-            allow_private_networks=_bool(env, "CREATORPULSE_ALLOW_PRIVATE_NETWORKS", False),
             mail_from=env.get("MAIL_FROM") or "CreatorPulse <drafts@creatorpulse.local>",
             similarity_floor=floor,
         )
