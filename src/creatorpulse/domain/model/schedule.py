@@ -26,6 +26,8 @@ def validate_timezone(raw: object, field: str = "timezone") -> str:
     key = raw.strip()
     if len(key) > 64 or key.startswith(("/", ".")) or ".." in key or "\\" in key:
         raise InvalidInput.of(field, "invalid_timezone", f"{key!r} is not an IANA timezone")
+    if key in {"Factory", "posixrules", "localtime"}:
+        raise InvalidInput.of(field, "invalid_timezone", f"{key!r} is not an IANA timezone")
     try:
         _zone(key)
     except (ZoneInfoNotFoundError, ValueError, OSError):
@@ -41,7 +43,7 @@ def parse_delivery_time(raw: object, field: str = "delivery_time") -> time:
         value = raw
     elif isinstance(raw, str):
         parts = raw.strip().split(":")
-        if len(parts) not in (2, 3) or not all(p.isdigit() and len(p) == 2 for p in parts):
+        if len(parts) not in (2, 3) or not all(p.isascii() and p.isdigit() and len(p) == 2 for p in parts):
             raise InvalidInput.of(field, "invalid_time", "must be HH:MM:SS (24-hour)")
         h, m, s = (int(p) for p in (*parts, "00")[:3])
         if h > 23 or m > 59 or s > 59:

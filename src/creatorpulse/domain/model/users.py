@@ -68,7 +68,9 @@ class User(msgspec.Struct, kw_only=True):
         issues = Issues()
         clean_email = issues.check(normalise_email, email)
         zone = issues.check(validate_timezone, DEFAULT_TIMEZONE if timezone is None else timezone)
-        at = issues.check(parse_delivery_time, delivery_time or DEFAULT_DELIVERY)
+        at = issues.check(
+            parse_delivery_time, DEFAULT_DELIVERY if delivery_time is None else delivery_time
+        )
         issues.raise_if_any()
         assert clean_email is not None and zone is not None and at is not None
         return cls(
