@@ -59,8 +59,9 @@ def make_item(source: Source, content: str = "Some news about databases today.")
 
 
 def make_draft(user_id: UUID, **over: object) -> Draft:
+    text = "A draft that is comfortably long enough to pass the fifty character rule."
     draft = Draft.create(
-        id=uuid.uuid4(), user_id=user_id, content="A draft that is comfortably long enough to pass the fifty character rule.",
+        id=uuid.uuid4(), user_id=user_id, content=text,
         source_item_id=None, source_name="Example", engagement_score=5.0, metadata={}, now=NOW,
     )  # fmt: skip
     for key, value in over.items():

@@ -6,8 +6,8 @@ import uuid
 from datetime import date, timedelta
 
 import pytest
-from builders import NOW, make_chunk, make_draft, make_item, make_post, make_source, make_user
 
+from builders import NOW, make_chunk, make_draft, make_item, make_post, make_source, make_user
 from creatorpulse.domain.model.drafts import Feedback, FeedbackSource, FeedbackType
 from creatorpulse.domain.model.emails import EmailDelivery, EmailKind
 from creatorpulse.domain.model.errors import Conflict
@@ -68,7 +68,7 @@ async def test_a_user_scope_sees_only_its_own_rows(uow: UnitOfWorkFactory) -> No
 
 async def test_a_user_scope_cannot_write_another_users_row(uow: UnitOfWorkFactory) -> None:
     alice, bob = await _add_user(uow), await _add_user(uow)
-    with pytest.raises(Exception):  # noqa: B017 - RLS refusal; each adapter raises its own error
+    with pytest.raises(PermissionError):  # adapters report an RLS refusal as PermissionError
         async with uow.for_user(alice.id) as tx:
             await tx.sources.add(make_source(bob.id))
             await tx.commit()
@@ -175,7 +175,7 @@ async def test_daily_email_claim_is_unique_per_user_and_local_date(uow: UnitOfWo
     assert created and held.id == first.id
     async with uow.for_user(user.id) as tx:
         held, created = await tx.deliveries.claim_daily(second)
-        other, other_created = await tx.deliveries.claim_daily(claim(date(2026, 11, 26)))
+        _, other_created = await tx.deliveries.claim_daily(claim(date(2026, 11, 26)))
         await tx.commit()
     assert (created, held.id) == (False, first.id)
     assert other_created

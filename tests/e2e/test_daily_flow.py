@@ -22,8 +22,7 @@ from creatorpulse.domain.model.errors import (
     LimitReached,
     NotFound,
 )
-from creatorpulse.entrypoints.demo import RecentFeeds, sample_feeds, sample_voices
-from creatorpulse.adapters.feeds.static import StaticFeedFetcher
+from creatorpulse.entrypoints.demo import RecentFeeds, sample_documents, sample_feeds, sample_voices
 
 PASSWORD = "a-long-enough-password"
 
@@ -36,8 +35,7 @@ def clock() -> FixedClock:
 
 @pytest.fixture
 def app(tmp_path: Path, clock: FixedClock):
-    _, documents = sample_feeds()
-    feeds = RecentFeeds(StaticFeedFetcher(documents), clock)
+    _, feeds = sample_feeds(clock)
     with CreatorPulse.in_memory(outbox_dir=tmp_path, feeds=feeds, clock=clock) as app:
         yield app
 
@@ -170,11 +168,12 @@ def test_bad_input_changes_nothing(app: CreatorPulse) -> None:
 def test_twenty_sources_at_most(app: CreatorPulse) -> None:
     registration = app.register("many@example.com", PASSWORD)
     user = app.verify_email(registration.verification_token)
-    _, documents = sample_feeds()
+    _, documents = sample_documents()
     feed = next(iter(documents.values()))
     fetcher = app.use_cases.ports.fetchers.feeds
+    assert isinstance(fetcher, RecentFeeds)
     for n in range(21):
-        fetcher._inner.publish(f"https://feed{n}.example.com/rss", feed)  # type: ignore[attr-defined]
+        fetcher.publish(f"https://feed{n}.example.com/rss", feed)
     for n in range(20):
         app.add_source(user, "rss", f"https://feed{n}.example.com/rss", f"Feed {n}")
     with pytest.raises(LimitReached):

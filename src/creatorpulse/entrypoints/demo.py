@@ -36,8 +36,11 @@ class Voice(msgspec.Struct):
 class RecentFeeds(FeedFetcher):
     """Sample feeds are static files; their entries are re-dated to the last few hours."""
 
-    def __init__(self, inner: FeedFetcher, clock: Clock) -> None:
+    def __init__(self, inner: StaticFeedFetcher, clock: Clock) -> None:
         self._inner, self._clock = inner, clock
+
+    def publish(self, url: str, document: bytes) -> None:
+        self._inner.publish(url, document)
 
     async def fetch(self, url: str) -> FetchedFeed:
         feed = await self._inner.fetch(url)
@@ -49,10 +52,17 @@ class RecentFeeds(FeedFetcher):
         return msgspec.structs.replace(feed, items=items)
 
 
-def sample_feeds() -> tuple[list[SampleFeed], dict[str, bytes]]:
+def sample_documents() -> tuple[list[SampleFeed], dict[str, bytes]]:
+    """The sample feeds as shipped: {feed URL: RSS/Atom bytes}."""
     folder = resources.files(SAMPLES) / "feeds"
     index = msgspec.json.decode((folder / "index.json").read_bytes(), type=list[SampleFeed])
     return index, {f.url: (folder / f.file).read_bytes() for f in index}
+
+
+def sample_feeds(clock: Clock | None = None) -> tuple[list[SampleFeed], RecentFeeds]:
+    """The sample feeds behind a fetcher that dates their entries to the last few hours."""
+    index, documents = sample_documents()
+    return index, RecentFeeds(StaticFeedFetcher(documents), clock or SystemClock())
 
 
 def sample_voices() -> dict[str, Voice]:
@@ -62,8 +72,7 @@ def sample_voices() -> dict[str, Voice]:
 
 def run_demo(outbox_dir: Path, out: TextIO = sys.stdout) -> int:
     clock = SystemClock()
-    index, documents = sample_feeds()
-    feeds = RecentFeeds(StaticFeedFetcher(documents), clock)
+    index, feeds = sample_feeds(clock)
     with CreatorPulse.in_memory(outbox_dir=outbox_dir, feeds=feeds, clock=clock) as app:
         for voice in sample_voices().values():
             registration = app.register(voice.email, DEMO_PASSWORD)

@@ -25,6 +25,8 @@ class DraftBrief(msgspec.Struct, frozen=True, kw_only=True):
     profile: StyleProfile
     items: list[ItemBrief]
     liked_drafts: list[str] = msgspec.field(default_factory=list)
+    # All of the creator's posts: a draft must not repeat 8+ words of any of them.
+    own_posts: list[str] = msgspec.field(default_factory=list)
     max_chars: int = 3000
 
 

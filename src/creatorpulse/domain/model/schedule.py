@@ -43,7 +43,9 @@ def parse_delivery_time(raw: object, field: str = "delivery_time") -> time:
         value = raw
     elif isinstance(raw, str):
         parts = raw.strip().split(":")
-        if len(parts) not in (2, 3) or not all(p.isascii() and p.isdigit() and len(p) == 2 for p in parts):
+        if len(parts) not in (2, 3) or not all(
+            p.isascii() and p.isdigit() and len(p) == 2 for p in parts
+        ):
             raise InvalidInput.of(field, "invalid_time", "must be HH:MM:SS (24-hour)")
         h, m, s = (int(p) for p in (*parts, "00")[:3])
         if h > 23 or m > 59 or s > 59:

@@ -87,12 +87,14 @@ class GenerateDrafts:
                 )
             posts = [p.content for p in await tx.style_posts.list_for_user(user_id)]
             recent = await tx.drafts.list_since(user_id, now - 30 * RECENT_ITEMS)
+            names = {s.id: s.name for s in await tx.sources.list_for_user(user_id)}
         liked = [d.content for d in recent if d.status is DraftStatus.APPROVED][:3]
         profile = StyleProfile.from_posts(posts)
         examples = await self._examples(user_id, items)
         brief = DraftBrief(
             profile=profile,
             liked_drafts=liked,
+            own_posts=posts,
             items=[
                 ItemBrief(
                     item_id=item.id,
@@ -110,7 +112,6 @@ class GenerateDrafts:
         drafts: list[Draft] = []
         rejected: dict[str, str] = {}
         async with self._uow.for_user(user_id) as tx:
-            names = {s.id: s.name for s in await tx.sources.list_for_user(user_id)}
             for written in result.drafts:
                 item = by_id.get(written.item_id)
                 if item is None:

@@ -1,0 +1,228 @@
+"""A draft writer that needs no network and no model: it composes posts from the item itself.
+
+The item's key sentences are cut to their most informative clause and reworded; the creator's
+measured habits (length, rhythm, emoji, hashtags, closing) decide the frame around them. Every
+choice is seeded from the item id, so the same brief always yields the same drafts.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import statistics
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from creatorpulse.adapters import local_composer_phrases as bank
+from creatorpulse.domain.model.text import truncate_words
+from creatorpulse.domain.model.voice import StyleProfile
+from creatorpulse.ports.generator import (
+    DraftBrief,
+    DraftGenerator,
+    GeneratedDraft,
+    GenerationResult,
+    ItemBrief,
+)
+
+MODEL = "local-composer-1"
+ATTEMPTS = 4
+_WORD = re.compile(r"[\w']+")
+_MARKER = re.compile(r"^\s*(\d+[.)]|[-•→*▪✅👉])\s", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Voice:
+    target: int
+    max_chars: int
+    one_liners: bool
+    energetic: bool
+    long_sentences: bool
+    sentence_words: int
+    question: bool
+    first_person: bool
+    emoji_rate: float
+    emojis: Sequence[str]
+    hashtags: int
+    tags: Sequence[str]
+    favourites: Sequence[str]
+
+    @classmethod
+    def of(cls, profile: StyleProfile, liked: Sequence[str], max_chars: int) -> Voice:
+        target = profile.median_length
+        if liked:  # what the creator approved nudges the length they get
+            target = round(0.7 * target + 0.3 * statistics.fmean(len(d) for d in liked))
+        paragraph_chars = profile.median_length / max(profile.mean_paragraphs, 1.0)
+        return cls(
+            target=max(120, min(target, max_chars)),
+            max_chars=max_chars,
+            # a long prose paragraph is a "one-line" paragraph too: short ones set the rhythm
+            one_liners=profile.one_line_paragraph_share >= 0.6 and paragraph_chars < 100,
+            energetic=profile.emoji_per_post >= 0.3 or profile.mean_sentence_words < 8,
+            long_sentences=profile.mean_sentence_words >= 9,
+            sentence_words=round(min(max(2 * profile.mean_sentence_words + 4, 14), 26)),
+            question=profile.question_closing_share >= 0.5,
+            first_person=profile.first_person_share >= 0.008,
+            emoji_rate=profile.emoji_per_post,
+            emojis=profile.favourite_emojis,
+            hashtags=round(profile.hashtags_per_post),
+            tags=profile.favourite_hashtags,
+            favourites=[
+                w
+                for w in profile.favourite_words
+                if w not in bank.STOP | bank.GENERIC and not w.endswith(("s", "ed", "ly", "ing"))
+            ],
+        )
+
+
+def _marker(texts: Sequence[str], voice: Voice) -> str:
+    found = Counter(m if not m[0].isdigit() else "1." for t in texts for m in _MARKER.findall(t))
+    if found:
+        return found.most_common(1)[0][0]
+    return "→" if voice.energetic else "1."
+
+
+class LocalDraftGenerator(DraftGenerator):
+    """Composes drafts on this machine; `include_link` appends the item's own url."""
+
+    def __init__(self, *, include_link: bool = False) -> None:
+        self._include_link = include_link
+
+    async def write(self, brief: DraftBrief) -> GenerationResult:
+        voice = Voice.of(brief.profile, brief.liked_drafts, min(brief.max_chars, 3000))
+        drafts, attempts = [], 0
+        for item in brief.items:
+            content, tries = self._draft(item, voice, [*brief.liked_drafts, *brief.own_posts])
+            drafts.append(GeneratedDraft(item.item_id, content))
+            attempts += tries
+        return GenerationResult(
+            drafts=drafts,
+            model=MODEL,
+            parameters={
+                "target_length": voice.target,
+                "one_line_paragraphs": voice.one_liners,
+                "closing": "question" if voice.question else "takeaway",
+                "emoji_per_post": voice.emoji_rate,
+                "hashtags_per_post": voice.hashtags,
+                "seed": "item_id",
+                "include_link": self._include_link,
+            },
+            usage={
+                "items": len(brief.items),
+                "drafts": len(drafts),
+                "input_chars": sum(len(i.content) for i in brief.items),
+                "output_chars": sum(len(d.content) for d in drafts),
+                "attempts": attempts,
+            },
+        )
+
+    def _draft(self, item: ItemBrief, voice: Voice, liked: Sequence[str]) -> tuple[str, int]:
+        source = item.content
+        own = set().union(*(bank.shingles(t) for t in [*item.examples, *liked]))
+        draft = ""
+        for attempt in range(ATTEMPTS):
+            draft = self._compose(item, voice, liked, attempt, own)
+            mine = bank.shingles(draft)
+            if len(mine & bank.shingles(source)) <= 1 and not mine & own:
+                return draft, attempt + 1
+        return draft, ATTEMPTS
+
+    def _compose(
+        self,
+        item: ItemBrief,
+        voice: Voice,
+        liked: Sequence[str],
+        attempt: int,
+        own: set[tuple[str, ...]],
+    ) -> str:
+        rng = random.Random(item.item_id.int + attempt)  # noqa: S311 - reproducible, not secret
+        text, title = bank.plain_text(item.content), bank.plain_text(item.title or "")
+        weights = bank.term_weights(text, title)
+        term = bank.key_term(title, text, weights)
+        limit = max(6, voice.sentence_words - 4 * attempt)
+        points = bank.key_points(text, weights, limit)
+        marker = _marker([*item.examples, *liked], voice)
+        lines = [
+            f"{n}. {p}." if marker == "1." else f"{marker} {p}." for n, p in enumerate(points, 1)
+        ]
+        nearby = f"{text} {' '.join(item.examples)}".lower()
+        favs = [w for w in voice.favourites if w not in term.lower()]
+        fav = rng.choice([w for w in favs if bank.mentions(nearby, w)] or favs[:2] or ["team"])
+        source = item.source_name or "the original report"
+        topic = bank.restated_headline(title, text) if title else term
+        named = " " in term or term[:1].isupper()  # a lone common noun reads better as "this"
+        slots = {"topic": topic, "Topic": topic[:1].upper() + topic[1:]}
+        slots["term"] = term if named else "this"
+        slots |= {"source": source, "Source": source[:1].upper() + source[1:], "fav": fav}
+
+        def fresh(options: Sequence[str]) -> list[str]:
+            """The framings that repeat none of the creator's own wording, if any do not."""
+            unused = [o for o in options if not bank.shingles(o.format(n=3, **slots)) & own]
+            return unused or list(options)
+
+        hooks = bank.HOOKS_QUESTION if voice.question else bank.HOOKS_CLAIM
+        hooks = hooks if voice.energetic else bank.HOOKS_MEASURED
+        hook = rng.choice(fresh([h for h in hooks if len(lines) >= 2 or "{n}" not in h]))
+        context = rng.choice(
+            fresh(bank.CONTEXT_FIRST if voice.first_person else bank.CONTEXT_PLAIN)
+        )
+        intro = rng.choice(fresh(bank.POINTS_INTRO if item.source_name else bank.POINTS_INTRO[:3]))
+        takes = fresh(bank.TAKES_MEASURED if voice.long_sentences else bank.TAKES_ENERGETIC)
+        rng.shuffle(takes)
+        closing = rng.choice(fresh(bank.CLOSE_QUESTION if voice.question else bank.CLOSE_TAKEAWAY))
+        emojis = self._emojis(voice, rng)
+        hook += f" {emojis.pop(0)}" if emojis else ""
+        closing += f" {emojis.pop(0)}" if emojis else ""
+        tags = self._hashtags(voice, term)
+        tail = closing + ("\n" + " ".join(tags) if tags else "")
+        tail += f"\n\n{item.url}" if self._include_link and item.url else ""
+
+        def render(n_points: int, n_takes: int, with_context: bool) -> str:
+            def say(template: str) -> str:
+                return template.format(n=n_points, **slots)
+
+            body = "\n".join([say(intro), *lines[:n_points]]) if n_points else ""
+            extra = [say(t) for t in takes[:n_takes]]
+            if emojis and extra:
+                extra[0] += " " + " ".join(emojis)
+            head = [say(hook), say(context)] if with_context else [say(hook)]
+            if not voice.one_liners and with_context and extra:
+                head[1] += " " + extra.pop(0)
+            return "\n\n".join(p for p in [*head, body, *extra, say(tail)] if p)
+
+        shapes = [
+            (p, t, c)
+            for c in (False, True)
+            for p in range(min(2, len(lines)), len(lines) + 1)
+            for t in range(len(takes) + 1)
+        ]
+        sized = {s: len(render(*s)) for s in shapes if len(render(*s)) <= voice.max_chars}
+        close = [s for s, n in sized.items() if abs(n - voice.target) <= 0.12 * voice.target]
+        if close:  # near the usual length: the item's points first, one own take, then context
+            best = max(close, key=lambda s: (min(s[1], 1), s[0], -s[1], s[2]))
+        else:
+            best = min(
+                sized or {(0, 0, False): 0}, key=lambda s: abs(sized.get(s, 0) - voice.target)
+            )
+        return truncate_words(render(*best), voice.max_chars)
+
+    @staticmethod
+    def _emojis(voice: Voice, rng: random.Random) -> list[str]:
+        if not voice.emojis or voice.emoji_rate <= 0:
+            return []
+        whole = int(voice.emoji_rate)
+        count = whole + (rng.random() < voice.emoji_rate - whole)
+        return [
+            voice.emojis[(i + rng.randrange(len(voice.emojis))) % len(voice.emojis)]
+            for i in range(min(count, 6))
+        ]
+
+    @staticmethod
+    def _hashtags(voice: Voice, term: str) -> list[str]:
+        if voice.hashtags <= 0:
+            return []
+        tags = list(voice.tags[: voice.hashtags])
+        own = "#" + "".join(w.capitalize() for w in _WORD.findall(term) if w.isalpha())
+        if len(tags) < voice.hashtags and len(own) > 2 and own.lower() not in tags:
+            tags.append(own)
+        return tags
