@@ -184,17 +184,17 @@ async def test_daily_email_claim_is_unique_per_user_and_local_date(uow: UnitOfWo
 async def test_single_use_tokens_are_consumed_once(uow: UnitOfWorkFactory) -> None:
     user = await _add_user(uow)
     token = ActionToken.issue(
-        token_hash="h" * 64, purpose=TokenPurpose.VERIFY_EMAIL, user_id=user.id, now=NOW
+        token_hash="ab" * 32, purpose=TokenPurpose.VERIFY_EMAIL, user_id=user.id, now=NOW
     )
     async with uow.system() as tx:
         await tx.tokens.add(token)
         await tx.commit()
     async with uow.system() as tx:
-        assert await tx.tokens.consume("h" * 64, TokenPurpose.RESET_PASSWORD, NOW) is None
-        assert await tx.tokens.consume("h" * 64, TokenPurpose.VERIFY_EMAIL, NOW) is not None
+        assert await tx.tokens.consume("ab" * 32, TokenPurpose.RESET_PASSWORD, NOW) is None
+        assert await tx.tokens.consume("ab" * 32, TokenPurpose.VERIFY_EMAIL, NOW) is not None
         await tx.commit()
     async with uow.system() as tx:
-        assert await tx.tokens.consume("h" * 64, TokenPurpose.VERIFY_EMAIL, NOW) is None
+        assert await tx.tokens.consume("ab" * 32, TokenPurpose.VERIFY_EMAIL, NOW) is None
 
 
 async def test_deleting_a_user_leaves_no_row_behind(uow: UnitOfWorkFactory) -> None:

@@ -1,0 +1,53 @@
+"""Open the store: migrate as the owner, then pool connections as the non-owner app role."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pgvector.psycopg import register_vector_async
+from psycopg_pool import AsyncConnectionPool
+
+from creatorpulse.adapters.postgres.embedded import as_role
+from creatorpulse.adapters.postgres.migrate import APP_ROLE, migrate
+from creatorpulse.adapters.postgres.unit_of_work import PgUnitOfWorkFactory
+
+
+class Database:
+    def __init__(
+        self, owner_url: str, *, app_password: str | None = None, max_connections: int = 10
+    ) -> None:
+        self.owner_url = owner_url
+        self.app_url = as_role(owner_url, APP_ROLE, app_password)
+        self._app_password = app_password
+        self._max = max_connections
+        self._pool: AsyncConnectionPool[Any] | None = None
+
+    async def open(self) -> PgUnitOfWorkFactory:
+        # Migrate first: register_vector_async fails until CREATE EXTENSION vector has run.
+        await migrate(self.owner_url, self._app_password)
+        pool: AsyncConnectionPool[Any] = AsyncConnectionPool(
+            self.app_url,
+            min_size=1,
+            max_size=self._max,
+            open=False,
+            configure=register_vector_async,
+            kwargs={"autocommit": False},
+        )
+        await pool.open(wait=True)
+        self._pool = pool
+        return PgUnitOfWorkFactory(pool)
+
+    async def ping(self) -> bool:
+        if self._pool is None:
+            return False
+        try:
+            async with self._pool.connection(timeout=2) as conn:
+                await conn.execute("SELECT 1")
+        except Exception:  # any failure means not ready; the caller reports it
+            return False
+        return True
+
+    async def close(self) -> None:
+        if self._pool is not None:
+            await self._pool.close()
+            self._pool = None

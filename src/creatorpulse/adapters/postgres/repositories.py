@@ -1,0 +1,285 @@
+"""Hand-written, parameterised SQL for every repository port. RLS decides what each can see."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+import msgspec
+from pgvector import Vector
+
+from creatorpulse.adapters.postgres.rows import PgRepository, fields
+from creatorpulse.domain.model.items import KEEP_PROCESSED, KEEP_UNPROCESSED, SourceItem
+from creatorpulse.domain.model.sources import Source, SourceType
+from creatorpulse.domain.model.style import StyleChunk, StylePost
+from creatorpulse.domain.model.tokens import ActionToken, TokenPurpose
+from creatorpulse.domain.model.users import User
+from creatorpulse.ports import storage
+
+USER = (
+    "id, email, password_hash, timezone, delivery_time, active, email_verified, "
+    "email_notifications, mail_paused, created_at, updated_at"
+)
+SOURCE = (
+    "id, user_id, type, url, name, active, last_checked, error_count, last_error, "
+    "created_at, updated_at"
+)
+POST = (
+    "id, user_id, content, content_hash, processed, word_count, character_count, "
+    "created_at, processed_at"
+)
+ITEM = (
+    "id, source_id, user_id, title, content, url, published_at, content_hash, processed, created_at"
+)
+TOKEN = "token_hash, purpose, user_id, created_at, expires_at, used_at"
+
+
+class PgUsers(PgRepository, storage.UserRepository):
+    async def add(self, user: User) -> None:
+        await self._execute(
+            f"INSERT INTO users ({USER}) VALUES (%(id)s, %(email)s, %(password_hash)s, "
+            "%(timezone)s, %(delivery_time)s, %(active)s, %(email_verified)s, "
+            "%(email_notifications)s, %(mail_paused)s, %(created_at)s, %(updated_at)s)",
+            fields(user),
+        )
+
+    async def get(self, user_id: UUID) -> User | None:
+        return await self._one(User, f"SELECT {USER} FROM users WHERE id = %s", (user_id,))
+
+    async def get_by_email(self, email: str) -> User | None:
+        query = f"SELECT {USER} FROM users WHERE email = lower(%s)"
+        return await self._one(User, query, (email,))
+
+    async def update(self, user: User) -> None:
+        await self._execute(
+            "UPDATE users SET email = %(email)s, password_hash = %(password_hash)s, "
+            "timezone = %(timezone)s, delivery_time = %(delivery_time)s, active = %(active)s, "
+            "email_verified = %(email_verified)s, email_notifications = %(email_notifications)s, "
+            "mail_paused = %(mail_paused)s, updated_at = %(updated_at)s WHERE id = %(id)s",
+            fields(user),
+        )
+
+    async def delete(self, user_id: UUID) -> None:
+        # Every other table references users ON DELETE CASCADE.
+        await self._execute("DELETE FROM users WHERE id = %s", (user_id,))
+
+    async def list_active(self) -> list[User]:
+        query = f"SELECT {USER} FROM users WHERE active AND email_verified ORDER BY created_at, id"
+        return await self._all(User, query)
+
+
+class PgTokens(PgRepository, storage.TokenRepository):
+    async def add(self, token: ActionToken) -> None:
+        await self._execute(
+            f"INSERT INTO action_tokens ({TOKEN}) VALUES (%(token_hash)s, %(purpose)s, "
+            "%(user_id)s, %(created_at)s, %(expires_at)s, %(used_at)s)",
+            fields(token),
+        )
+
+    async def consume(
+        self, token_hash: str, purpose: TokenPurpose, now: datetime
+    ) -> ActionToken | None:
+        # One statement: two concurrent clicks cannot both consume a single-use token.
+        return await self._one(
+            ActionToken,
+            "UPDATE action_tokens SET used_at = CASE WHEN %(single)s THEN %(now)s ELSE used_at END "
+            "WHERE token_hash = %(hash)s AND purpose = %(purpose)s AND expires_at > %(now)s "
+            f"AND (used_at IS NULL OR NOT %(single)s) RETURNING {TOKEN}",
+            {"hash": token_hash, "purpose": purpose, "now": now, "single": purpose.single_use},
+        )
+
+    async def delete_expired(self, now: datetime) -> int:
+        return await self._execute("DELETE FROM action_tokens WHERE expires_at <= %s", (now,))
+
+
+class PgSources(PgRepository, storage.SourceRepository):
+    async def add(self, source: Source) -> None:
+        await self._execute(
+            f"INSERT INTO sources ({SOURCE}) VALUES (%(id)s, %(user_id)s, %(type)s, %(url)s, "
+            "%(name)s, %(active)s, %(last_checked)s, %(error_count)s, %(last_error)s, "
+            "%(created_at)s, %(updated_at)s)",
+            fields(source),
+        )
+
+    async def get(self, source_id: UUID) -> Source | None:
+        return await self._one(Source, f"SELECT {SOURCE} FROM sources WHERE id = %s", (source_id,))
+
+    async def update(self, source: Source) -> None:
+        await self._execute(
+            "UPDATE sources SET name = %(name)s, url = %(url)s, active = %(active)s, "
+            "last_checked = %(last_checked)s, error_count = %(error_count)s, "
+            "last_error = %(last_error)s, updated_at = %(updated_at)s WHERE id = %(id)s",
+            fields(source),
+        )
+
+    async def delete(self, source_id: UUID) -> bool:
+        return await self._execute("DELETE FROM sources WHERE id = %s", (source_id,)) > 0
+
+    async def list_for_user(self, user_id: UUID) -> list[Source]:
+        query = f"SELECT {SOURCE} FROM sources WHERE user_id = %s ORDER BY created_at, id"
+        return await self._all(Source, query, (user_id,))
+
+    async def count_for_user(self, user_id: UUID) -> int:
+        found: int = await self._scalar(
+            "SELECT count(*) FROM sources WHERE user_id = %s", (user_id,)
+        )
+        return found
+
+    async def list_active(self, kind: SourceType | None = None) -> list[Source]:
+        return await self._all(
+            Source,
+            f"SELECT {SOURCE} FROM sources WHERE active AND (%(kind)s::text IS NULL "
+            "OR type = %(kind)s) ORDER BY created_at, id",
+            {"kind": kind},
+        )
+
+
+class PgStylePosts(PgRepository, storage.StylePostRepository):
+    async def add(self, post: StylePost) -> None:
+        await self._execute(
+            f"INSERT INTO user_style_posts ({POST}) VALUES (%(id)s, %(user_id)s, %(content)s, "
+            "%(content_hash)s, %(processed)s, %(word_count)s, %(character_count)s, "
+            "%(created_at)s, %(processed_at)s)",
+            fields(post),
+        )
+
+    async def get(self, post_id: UUID) -> StylePost | None:
+        query = f"SELECT {POST} FROM user_style_posts WHERE id = %s"
+        return await self._one(StylePost, query, (post_id,))
+
+    async def update(self, post: StylePost) -> None:
+        await self._execute(
+            "UPDATE user_style_posts SET processed = %(processed)s, "
+            "processed_at = %(processed_at)s WHERE id = %(id)s",
+            fields(post),
+        )
+
+    async def delete(self, post_id: UUID) -> bool:
+        query = "DELETE FROM user_style_posts WHERE id = %s"
+        return await self._execute(query, (post_id,)) > 0
+
+    async def list_for_user(self, user_id: UUID) -> list[StylePost]:
+        query = f"SELECT {POST} FROM user_style_posts WHERE user_id = %s ORDER BY created_at, id"
+        return await self._all(StylePost, query, (user_id,))
+
+    async def count_for_user(self, user_id: UUID) -> int:
+        query = "SELECT count(*) FROM user_style_posts WHERE user_id = %s"
+        found: int = await self._scalar(query, (user_id,))
+        return found
+
+    async def count_processed(self, user_id: UUID) -> int:
+        query = "SELECT count(*) FROM user_style_posts WHERE user_id = %s AND processed"
+        found: int = await self._scalar(query, (user_id,))
+        return found
+
+    async def hashes_for_user(self, user_id: UUID) -> set[str]:
+        query = "SELECT content_hash FROM user_style_posts WHERE user_id = %s"
+        return {row["content_hash"] for row in await self._rows(query, (user_id,))}
+
+
+class PgStyleChunks(PgRepository, storage.StyleChunkRepository):
+    async def replace_for_post(self, post_id: UUID, chunks: Sequence[StyleChunk]) -> None:
+        await self._execute("DELETE FROM style_vectors WHERE style_post_id = %s", (post_id,))
+        if not chunks:
+            return
+        async with self._conn.cursor() as cur:
+            await cur.executemany(
+                "INSERT INTO style_vectors (id, user_id, style_post_id, content, embedding, "
+                "created_at) VALUES (%s, %s, %s, %s, %s, %s)",
+                [
+                    (c.id, c.user_id, c.style_post_id, c.content, Vector(c.embedding), c.created_at)
+                    for c in chunks
+                ],
+            )
+
+    async def nearest(
+        self, user_id: UUID, vector: Sequence[float], limit: int
+    ) -> list[tuple[StyleChunk, float]]:
+        # Exact search: ORDER BY the distance operator over one user's rows (PRODUCT decision 6).
+        rows = await self._rows(
+            "SELECT id, user_id, style_post_id, content, embedding, created_at, "
+            "1 - (embedding <=> %(q)s) AS similarity FROM style_vectors "
+            "WHERE user_id = %(user)s ORDER BY embedding <=> %(q)s, id LIMIT %(limit)s",
+            {"q": Vector(list(vector)), "user": user_id, "limit": limit},
+        )
+        found = []
+        for row in rows:
+            similarity = float(row.pop("similarity"))
+            row["embedding"] = row["embedding"].to_list()
+            found.append((msgspec.convert(row, StyleChunk), similarity))
+        return found
+
+    async def count_for_user(self, user_id: UUID) -> int:
+        query = "SELECT count(*) FROM style_vectors WHERE user_id = %s"
+        found: int = await self._scalar(query, (user_id,))
+        return found
+
+
+class PgItems(PgRepository, storage.SourceItemRepository):
+    async def add_new(self, items: Sequence[SourceItem]) -> list[SourceItem]:
+        if not items:
+            return []
+        columns: dict[str, list[Any]] = {name: [] for name in ITEM.split(", ")}
+        for item in items:
+            for name, value in fields(item).items():
+                columns[name].append(value)
+        inserted = await self._rows(
+            "INSERT INTO source_content (id, source_id, user_id, title, content, url, "
+            "published_at, content_hash, processed, created_at) "
+            "SELECT i.* FROM unnest(%(id)s::uuid[], %(source_id)s::uuid[], %(user_id)s::uuid[], "
+            "%(title)s::text[], %(content)s::text[], %(url)s::text[], "
+            "%(published_at)s::timestamptz[], %(content_hash)s::text[], %(processed)s::bool[], "
+            "%(created_at)s::timestamptz[]) AS i(id, source_id, user_id, title, content, url, "
+            "published_at, content_hash, processed, created_at) "
+            "WHERE EXISTS (SELECT 1 FROM sources s WHERE s.id = i.source_id) "
+            "ON CONFLICT (source_id, content_hash) DO NOTHING RETURNING id",
+            columns,
+        )
+        kept = {row["id"] for row in inserted}
+        return [item for item in items if item.id in kept]
+
+    async def get(self, item_id: UUID) -> SourceItem | None:
+        query = f"SELECT {ITEM} FROM source_content WHERE id = %s"
+        return await self._one(SourceItem, query, (item_id,))
+
+    async def list_recent(self, user_id: UUID, since: datetime) -> list[SourceItem]:
+        columns = ", ".join(f"i.{c}" for c in ITEM.split(", "))
+        return await self._all(
+            SourceItem,
+            f"SELECT {columns} FROM source_content i JOIN sources s ON s.id = i.source_id "
+            "WHERE i.user_id = %s AND s.active AND NOT i.processed AND i.published_at >= %s "
+            "ORDER BY i.published_at DESC, i.id",
+            (user_id, since),
+        )
+
+    async def mark_processed(self, item_ids: Sequence[UUID]) -> None:
+        query = "UPDATE source_content SET processed = true WHERE id = ANY(%s)"
+        await self._execute(query, (list(item_ids),))
+
+    async def delete_expired(self, now: datetime) -> int:
+        return await self._execute(
+            "DELETE FROM source_content WHERE created_at < CASE WHEN processed "
+            "THEN %(processed)s ELSE %(unprocessed)s END",
+            {"processed": now - KEEP_PROCESSED, "unprocessed": now - KEEP_UNPROCESSED},
+        )
+
+
+from creatorpulse.adapters.postgres.repositories_drafts import (  # noqa: E402
+    PgDeliveries,
+    PgDrafts,
+    PgFeedback,
+)
+
+__all__ = [
+    "PgDeliveries",
+    "PgDrafts",
+    "PgFeedback",
+    "PgItems",
+    "PgSources",
+    "PgStyleChunks",
+    "PgStylePosts",
+    "PgTokens",
+    "PgUsers",
+]

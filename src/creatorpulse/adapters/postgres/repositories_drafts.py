@@ -1,0 +1,175 @@
+"""Drafts, votes and the email delivery log."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+from psycopg.types.json import Jsonb
+
+from creatorpulse.adapters.postgres.rows import PgRepository, fields
+from creatorpulse.domain.model.drafts import DRAFT_EXPIRY, Draft, Feedback
+from creatorpulse.domain.model.emails import EmailDelivery
+from creatorpulse.ports import storage
+
+DRAFT = (
+    "id, user_id, content, source_content_id AS source_item_id, source_name, status, "
+    "feedback_token_hash, email_sent_at, character_count, engagement_score::float8 "
+    "AS engagement_score, generation_metadata AS metadata, created_at, updated_at"
+)
+DELIVERY = (
+    "id, user_id, email_type, local_date, status, sendgrid_message_id AS provider_message_id, "
+    "draft_ids, attempts, created_at, sent_at, delivered_at, error_message"
+)
+FEEDBACK = "id, draft_id, user_id, feedback_type, feedback_source, created_at, updated_at"
+
+
+def _draft_params(draft: Draft) -> dict[str, Any]:
+    params = fields(draft)
+    params["metadata"] = Jsonb(draft.metadata)
+    return params
+
+
+class PgDrafts(PgRepository, storage.DraftRepository):
+    async def add(self, draft: Draft) -> None:
+        await self._execute(
+            "INSERT INTO generated_drafts (id, user_id, content, source_content_id, source_name, "
+            "status, feedback_token_hash, email_sent_at, character_count, engagement_score, "
+            "generation_metadata, created_at, updated_at) VALUES (%(id)s, %(user_id)s, "
+            "%(content)s, %(source_item_id)s, %(source_name)s, %(status)s, "
+            "%(feedback_token_hash)s, %(email_sent_at)s, %(character_count)s, "
+            "%(engagement_score)s, %(metadata)s, %(created_at)s, %(updated_at)s)",
+            _draft_params(draft),
+        )
+
+    async def get(self, draft_id: UUID) -> Draft | None:
+        query = f"SELECT {DRAFT} FROM generated_drafts WHERE id = %s"
+        return await self._one(Draft, query, (draft_id,))
+
+    async def get_by_token_hash(self, token_hash: str) -> Draft | None:
+        query = f"SELECT {DRAFT} FROM generated_drafts WHERE feedback_token_hash = %s"
+        return await self._one(Draft, query, (token_hash,))
+
+    async def update(self, draft: Draft) -> None:
+        await self._execute(
+            "UPDATE generated_drafts SET status = %(status)s, "
+            "feedback_token_hash = %(feedback_token_hash)s, email_sent_at = %(email_sent_at)s, "
+            "source_content_id = %(source_item_id)s, updated_at = %(updated_at)s "
+            "WHERE id = %(id)s",
+            _draft_params(draft),
+        )
+
+    async def list_page(self, user_id: UUID, page: int, per_page: int) -> tuple[list[Draft], int]:
+        drafts = await self._all(
+            Draft,
+            f"SELECT {DRAFT} FROM generated_drafts WHERE user_id = %s "
+            "ORDER BY created_at DESC, id DESC LIMIT %s OFFSET %s",
+            (user_id, per_page, (page - 1) * per_page),
+        )
+        total: int = await self._scalar(
+            "SELECT count(*) FROM generated_drafts WHERE user_id = %s", (user_id,)
+        )
+        return drafts, total
+
+    async def list_since(self, user_id: UUID, since: datetime) -> list[Draft]:
+        return await self._all(
+            Draft,
+            f"SELECT {DRAFT} FROM generated_drafts WHERE user_id = %s AND created_at >= %s "
+            "ORDER BY created_at DESC, id DESC",
+            (user_id, since),
+        )
+
+    async def delete_expired(self, now: datetime) -> int:
+        return await self._execute(
+            "DELETE FROM generated_drafts WHERE status = 'pending' AND created_at <= %s",
+            (now - DRAFT_EXPIRY,),
+        )
+
+
+class PgFeedback(PgRepository, storage.FeedbackRepository):
+    async def upsert(self, feedback: Feedback) -> Feedback:
+        stored = await self._one(
+            Feedback,
+            f"INSERT INTO draft_feedback ({FEEDBACK}) VALUES (%(id)s, %(draft_id)s, %(user_id)s, "
+            "%(feedback_type)s, %(feedback_source)s, %(created_at)s, %(updated_at)s) "
+            "ON CONFLICT (draft_id) DO UPDATE SET feedback_type = EXCLUDED.feedback_type, "
+            "feedback_source = EXCLUDED.feedback_source, updated_at = EXCLUDED.updated_at "
+            f"RETURNING {FEEDBACK}",
+            fields(feedback),
+        )
+        assert stored is not None
+        return stored
+
+    async def get_for_draft(self, draft_id: UUID) -> Feedback | None:
+        query = f"SELECT {FEEDBACK} FROM draft_feedback WHERE draft_id = %s"
+        return await self._one(Feedback, query, (draft_id,))
+
+    async def list_for_user(self, user_id: UUID) -> list[Feedback]:
+        query = f"SELECT {FEEDBACK} FROM draft_feedback WHERE user_id = %s ORDER BY created_at"
+        return await self._all(Feedback, query, (user_id,))
+
+
+class PgDeliveries(PgRepository, storage.DeliveryRepository):
+    _INSERT = (
+        "INSERT INTO email_delivery_log (id, user_id, email_type, local_date, status, "
+        "sendgrid_message_id, draft_ids, attempts, created_at, sent_at, delivered_at, "
+        "error_message) VALUES (%(id)s, %(user_id)s, %(email_type)s, %(local_date)s, "
+        "%(status)s, %(provider_message_id)s, %(draft_ids)s, %(attempts)s, %(created_at)s, "
+        "%(sent_at)s, %(delivered_at)s, %(error_message)s)"
+    )
+
+    async def add(self, delivery: EmailDelivery) -> None:
+        await self._execute(self._INSERT, fields(delivery))
+
+    async def claim_daily(self, delivery: EmailDelivery) -> tuple[EmailDelivery, bool]:
+        assert delivery.local_date is not None
+        # A concurrent claimer blocks on the unique index until we commit, then does nothing.
+        created = await self._rows(
+            self._INSERT + " ON CONFLICT (user_id, local_date) WHERE email_type = 'daily_drafts' "
+            "DO NOTHING RETURNING id",
+            fields(delivery),
+        )
+        if created:
+            return delivery, True
+        existing = await self.get_daily(delivery.user_id, delivery.local_date)
+        assert existing is not None
+        return existing, False
+
+    async def get(self, delivery_id: UUID) -> EmailDelivery | None:
+        query = f"SELECT {DELIVERY} FROM email_delivery_log WHERE id = %s"
+        return await self._one(EmailDelivery, query, (delivery_id,))
+
+    async def get_daily(self, user_id: UUID, day: date) -> EmailDelivery | None:
+        return await self._one(
+            EmailDelivery,
+            f"SELECT {DELIVERY} FROM email_delivery_log WHERE user_id = %s "
+            "AND email_type = 'daily_drafts' AND local_date = %s",
+            (user_id, day),
+        )
+
+    async def get_by_message_id(self, message_id: str) -> EmailDelivery | None:
+        query = f"SELECT {DELIVERY} FROM email_delivery_log WHERE sendgrid_message_id = %s"
+        return await self._one(EmailDelivery, query, (message_id,))
+
+    async def update(self, delivery: EmailDelivery) -> None:
+        await self._execute(
+            "UPDATE email_delivery_log SET status = %(status)s, "
+            "sendgrid_message_id = %(provider_message_id)s, draft_ids = %(draft_ids)s, "
+            "attempts = %(attempts)s, sent_at = %(sent_at)s, delivered_at = %(delivered_at)s, "
+            "error_message = %(error_message)s WHERE id = %(id)s",
+            fields(delivery),
+        )
+
+    async def last_sent_daily(self, user_id: UUID) -> EmailDelivery | None:
+        return await self._one(
+            EmailDelivery,
+            f"SELECT {DELIVERY} FROM email_delivery_log WHERE user_id = %s "
+            "AND email_type = 'daily_drafts' AND sent_at IS NOT NULL AND status <> 'failed' "
+            "ORDER BY sent_at DESC LIMIT 1",
+            (user_id,),
+        )
+
+    async def list_for_user(self, user_id: UUID) -> list[EmailDelivery]:
+        query = f"SELECT {DELIVERY} FROM email_delivery_log WHERE user_id = %s ORDER BY created_at"
+        return await self._all(EmailDelivery, query, (user_id,))

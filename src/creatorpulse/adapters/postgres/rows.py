@@ -1,0 +1,72 @@
+"""Shared plumbing for the repositories: hydration, parameters and error translation."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from typing import Any, TypeVar
+
+import msgspec
+from psycopg import AsyncConnection, errors
+from psycopg.rows import dict_row
+
+from creatorpulse.domain.model.errors import Conflict
+
+T = TypeVar("T")
+_CONFLICTS = {
+    "idx_users_email": ("an account with this email already exists", "email_taken"),
+    "user_style_posts_user_id_content_hash_key": ("you already added this post", "duplicate_post"),
+}
+
+
+@asynccontextmanager
+async def translated() -> AsyncIterator[None]:
+    """Library errors become ours: unique violations are Conflicts, RLS refusals PermissionError."""
+    try:
+        yield
+    except errors.UniqueViolation as error:
+        message, code = _CONFLICTS.get(
+            error.diag.constraint_name or "", ("this already exists", "conflict")
+        )
+        raise Conflict(message, code=code) from None
+    except (errors.InsufficientPrivilege, errors.ForeignKeyViolation) as error:
+        reason = error.diag.message_primary
+        raise PermissionError(f"row-level security refused the write: {reason}") from None
+
+
+class PgRepository:
+    def __init__(self, conn: AsyncConnection[Any]) -> None:
+        self._conn = conn
+
+    async def _rows(
+        self, query: str, params: Mapping[str, Any] | tuple[Any, ...] = ()
+    ) -> list[dict[str, Any]]:
+        async with translated(), self._conn.cursor(row_factory=dict_row) as cur:
+            await cur.execute(query, params)
+            return await cur.fetchall() if cur.description else []
+
+    async def _all(
+        self, kind: type[T], query: str, params: Mapping[str, Any] | tuple[Any, ...] = ()
+    ) -> list[T]:
+        return [msgspec.convert(row, kind) for row in await self._rows(query, params)]
+
+    async def _one(
+        self, kind: type[T], query: str, params: Mapping[str, Any] | tuple[Any, ...] = ()
+    ) -> T | None:
+        found = await self._all(kind, query, params)
+        return found[0] if found else None
+
+    async def _scalar(self, query: str, params: Mapping[str, Any] | tuple[Any, ...] = ()) -> Any:
+        async with translated(), self._conn.cursor() as cur:
+            await cur.execute(query, params)
+            row = await cur.fetchone()
+            return row[0] if row else None
+
+    async def _execute(self, query: str, params: Mapping[str, Any] | tuple[Any, ...] = ()) -> int:
+        async with translated(), self._conn.cursor() as cur:
+            await cur.execute(query, params)
+            return cur.rowcount
+
+
+def fields(entity: msgspec.Struct) -> dict[str, Any]:
+    return msgspec.structs.asdict(entity)

@@ -1,0 +1,82 @@
+"""A Postgres transaction scoped by row-level security: one user's rows, or the system role."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Any, Self
+from uuid import UUID
+
+from psycopg import AsyncConnection
+from psycopg_pool import AsyncConnectionPool
+
+from creatorpulse.adapters.postgres import repositories as repos
+from creatorpulse.ports.storage import UnitOfWork, UnitOfWorkFactory
+
+SYSTEM_ROLE = "creatorpulse_system"
+
+
+class PgUnitOfWork(UnitOfWork):
+    def __init__(self, pool: AsyncConnectionPool[Any], scope: UUID | None) -> None:
+        self._pool, self._scope = pool, scope
+        self._conn: AsyncConnection[Any] | None = None
+
+    async def __aenter__(self) -> Self:
+        conn = await self._pool.getconn()
+        try:
+            await self._begin(conn)
+        except BaseException:
+            await self._pool.putconn(conn)
+            raise
+        self._conn = conn
+        self.users = repos.PgUsers(conn)
+        self.tokens = repos.PgTokens(conn)
+        self.sources = repos.PgSources(conn)
+        self.style_posts = repos.PgStylePosts(conn)
+        self.style_chunks = repos.PgStyleChunks(conn)
+        self.items = repos.PgItems(conn)
+        self.drafts = repos.PgDrafts(conn)
+        self.feedback = repos.PgFeedback(conn)
+        self.deliveries = repos.PgDeliveries(conn)
+        return self
+
+    async def _begin(self, conn: AsyncConnection[Any]) -> None:
+        # Both settings are transaction-local: a pooled connection carries nothing over.
+        if self._scope is None:
+            await conn.execute(f"SET LOCAL ROLE {SYSTEM_ROLE}")
+        else:
+            await conn.execute("SELECT set_config('app.user_id', %s, true)", (str(self._scope),))
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        conn, self._conn = self._conn, None
+        if conn is None:
+            return
+        try:
+            await conn.rollback()  # whatever was not committed is dropped
+        finally:
+            await self._pool.putconn(conn)
+
+    async def commit(self) -> None:
+        assert self._conn is not None, "commit() outside the transaction block"
+        await self._conn.commit()
+        await self._begin(self._conn)  # later statements in the block stay scoped
+
+    async def rollback(self) -> None:
+        assert self._conn is not None, "rollback() outside the transaction block"
+        await self._conn.rollback()
+        await self._begin(self._conn)
+
+
+class PgUnitOfWorkFactory(UnitOfWorkFactory):
+    def __init__(self, pool: AsyncConnectionPool[Any]) -> None:
+        self.pool = pool
+
+    def for_user(self, user_id: UUID) -> PgUnitOfWork:
+        return PgUnitOfWork(self.pool, user_id)
+
+    def system(self) -> PgUnitOfWork:
+        return PgUnitOfWork(self.pool, None)
