@@ -33,10 +33,17 @@ def clock() -> FixedClock:
     return FixedClock(datetime(2026, 11, 25, 9, 30, tzinfo=UTC))
 
 
-@pytest.fixture
-def app(tmp_path: Path, clock: FixedClock):
+@pytest.fixture(params=["memory", "postgres"])
+def app(request, tmp_path: Path, clock: FixedClock, monkeypatch: pytest.MonkeyPatch):
+    """The same day, on both storage adapters."""
     _, feeds = sample_feeds(clock)
-    with CreatorPulse.in_memory(outbox_dir=tmp_path, feeds=feeds, clock=clock) as app:
+    if request.param == "memory":
+        opened = CreatorPulse.in_memory(outbox_dir=tmp_path, feeds=feeds, clock=clock)
+    else:
+        monkeypatch.setenv("DATABASE_URL", request.getfixturevalue("pg_clean"))
+        monkeypatch.setenv("CREATORPULSE_DATA_DIR", str(tmp_path / "data"))
+        opened = CreatorPulse.embedded(outbox_dir=tmp_path, feeds=feeds, clock=clock)
+    with opened as app:
         yield app
 
 

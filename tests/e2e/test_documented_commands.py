@@ -54,3 +54,34 @@ def test_readme_example_runs_as_shown(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "email written to outbox/" in done.stdout
     assert len(list((tmp_path / "outbox").glob("*.eml"))) == 2  # verification + daily
+
+
+def test_db_url_migrate_and_stop_on_the_embedded_database(tmp_path: Path) -> None:
+    env = _env(tmp_path)
+    env.pop("DATABASE_URL", None)
+
+    def creatorpulse(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "creatorpulse.entrypoints.cli", *args],
+            env=env, capture_output=True, text=True, timeout=120, check=False,
+        )  # fmt: skip
+
+    url = creatorpulse("db", "url")
+    assert url.returncode == 0, url.stderr
+    assert url.stdout.startswith("postgresql://postgres@/creatorpulse?host=")
+    assert url.stderr == ""
+    assert (tmp_path / "data" / "postgres" / "postmaster.pid").exists(), "left running"
+    assert creatorpulse("db", "migrate").stdout.strip() == "the schema is up to date"
+    assert "stopped" in creatorpulse("db", "stop").stdout
+    assert not (tmp_path / "data" / "postgres" / "postmaster.pid").exists()
+    assert "not running" in creatorpulse("db", "stop").stdout
+
+
+def test_a_bad_database_url_is_named(tmp_path: Path) -> None:
+    env = _env(tmp_path) | {"DATABASE_URL": "mysql://nope"}
+    done = subprocess.run(
+        [sys.executable, "-m", "creatorpulse.entrypoints.cli", "db", "url"],
+        env=env, capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert done.returncode == 2
+    assert "DATABASE_URL" in done.stderr

@@ -7,6 +7,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+import psycopg
+
 from creatorpulse.domain.model.errors import DomainError
 from creatorpulse.entrypoints.settings import Settings, SettingsError
 
@@ -24,7 +26,27 @@ def _parser() -> argparse.ArgumentParser:
         "--outbox", type=Path, default=None,
         help="where to write the emails (default: CREATORPULSE_OUTBOX_DIR or <data dir>/outbox)",
     )  # fmt: skip
+    db = commands.add_parser("db", help="the database: url, migrate, stop")
+    db_actions = db.add_subparsers(dest="action", required=True, metavar="ACTION")
+    db_actions.add_parser(
+        "url", help="print the owner's URL (for psql); starts the embedded server if needed"
+    )
+    db_actions.add_parser("migrate", help="apply pending schema migrations")
+    db_actions.add_parser("stop", help="stop the embedded database server")
     return parser
+
+
+def _db(action: str, settings: Settings) -> int:
+    from creatorpulse.entrypoints import db_commands  # noqa: PLC0415
+
+    if action == "url":
+        print(db_commands.db_url(settings))
+    elif action == "migrate":
+        applied = db_commands.db_migrate(settings)
+        print(f"applied: {', '.join(applied)}" if applied else "the schema is up to date")
+    else:
+        print(db_commands.db_stop(settings))
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -35,9 +57,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             from creatorpulse.entrypoints.demo import run_demo  # noqa: PLC0415
 
             return run_demo(args.outbox or settings.outbox_dir)
+        if args.command == "db":
+            return _db(args.action, settings)
     except SettingsError as error:
         print(f"creatorpulse: configuration error: {error}", file=sys.stderr)
         return 2
+    except (OSError, psycopg.Error) as error:
+        print(f"creatorpulse: database error: {error}", file=sys.stderr)
+        return 1
     except DomainError as error:
         print(f"creatorpulse: {error.code}: {error.message}", file=sys.stderr)
         return 1

