@@ -1,67 +1,47 @@
-"""RSS/Atom bytes -> clean entries. feedparser is always handed bytes (never a URL or path)."""
+"""RSS/Atom/JSON Feed bytes -> clean entries: fast parser first, feedparser where it is wrong."""
 
 from __future__ import annotations
 
-import calendar
-import html
 import re
 from datetime import UTC, datetime
-from typing import Any
 
-import feedparser
-import nh3
-
+from creatorpulse.adapters.feeds.classic import parse_classic
+from creatorpulse.adapters.feeds.fast import parse_fast
+from creatorpulse.adapters.feeds.sanitize import html_to_text
 from creatorpulse.domain.model.errors import InvalidInput
-from creatorpulse.domain.model.items import FetchedItem
 from creatorpulse.ports.feeds import FetchedFeed
 
-_BLOCK_END = re.compile(r"(?i)</(?:p|div|li|h[1-6]|blockquote|pre|tr)>|<br\s*/?>")
+__all__ = ["html_to_text", "parse_feed", "ttl_seconds"]
+
+# UTF-8 read as Latin-1/cp1252 ("Ã©", "â€™"): the fast parser's tell of a missed encoding.
+_MOJIBAKE = re.compile("Ã[\u0080-\u00bf]|â€")
+_TTL = re.compile(rb"<ttl>\s*(\d{1,7})\s*</ttl>", re.IGNORECASE)
+NOT_A_FEED = "this address does not serve an RSS or Atom feed"
 
 
-def html_to_text(markup: str) -> str:
-    """Visible text only: every tag dropped by nh3, block ends kept as line breaks."""
-    marked = _BLOCK_END.sub("\n\n", markup)
-    stripped = nh3.clean(marked, tags=set(), attributes={}, strip_comments=True)
-    return html.unescape(stripped)
-
-
-def _published(entry: Any) -> datetime | None:
-    parsed = entry.get("published_parsed") or entry.get("updated_parsed")
-    if not parsed:
-        return None
-    try:
-        return datetime.fromtimestamp(calendar.timegm(parsed), UTC)
-    except (OverflowError, ValueError, OSError):
-        return None
-
-
-def _body(entry: Any) -> str:
-    contents = entry.get("content") or []
-    longest = max((c.get("value", "") for c in contents), key=len, default="")
-    summary = entry.get("summary", "") or ""
-    return longest if len(longest) > len(summary) else summary
-
-
-def _link(entry: Any) -> str | None:
-    link = entry.get("link")
-    if isinstance(link, str) and link.lower().startswith(("http://", "https://")):
-        return link
-    return None
-
-
-def parse_feed(data: bytes) -> FetchedFeed:
+def parse_feed(
+    data: bytes, *, base_url: str | None = None, now: datetime | None = None
+) -> FetchedFeed:
     """Raises InvalidInput when the bytes are not an RSS or Atom feed (an HTML page, say)."""
-    parsed = feedparser.parse(data, sanitize_html=False, resolve_relative_uris=False)
-    if not parsed.get("version"):
-        raise InvalidInput.of(
-            "url", "not_a_feed", "this address does not serve an RSS or Atom feed"
-        )
-    items = []
-    for entry in parsed.entries:
-        text = html_to_text(_body(entry))
-        title = html_to_text(entry.get("title", "") or "").strip() or None
-        items.append(
-            FetchedItem(title=title, content=text, url=_link(entry), published_at=_published(entry))
-        )
-    title = html_to_text(parsed.feed.get("title", "") or "").strip() or None
-    return FetchedFeed(title=title, items=items)
+    now = now or datetime.now(UTC)
+    feed = parse_fast(data, base_url, now)
+    if feed is None or _doubtful(feed):
+        feed = parse_classic(data, base_url, now) or feed
+    if feed is None:
+        raise InvalidInput.of("url", "not_a_feed", NOT_A_FEED)
+    return feed
+
+
+def _doubtful(feed: FetchedFeed) -> bool:
+    """Signs that fastfeedparser missed what feedparser finds (measured on the real corpus)."""
+    empty = sum(1 for item in feed.items if not item.content.strip())
+    if feed.items and empty * 2 > len(feed.items):
+        return True
+    texts = (feed.title or "", *(f"{i.title or ''} {i.content[:500]}" for i in feed.items[:20]))
+    return any(_MOJIBAKE.search(text) for text in texts)
+
+
+def ttl_seconds(data: bytes) -> float | None:
+    """RSS <ttl> (minutes) as seconds, read from the head of the document."""
+    match = _TTL.search(data[:65536])
+    return float(match.group(1)) * 60 if match else None

@@ -1,0 +1,62 @@
+"""Markup in, plain text out: nothing active survives, however many times it was escaped."""
+
+from __future__ import annotations
+
+import html
+import re
+from urllib.parse import urljoin, urlsplit
+
+import nh3
+
+_BLOCK_END = re.compile(r"(?i)</(?:p|div|li|h[1-6]|blockquote|pre|tr)>|<br\s*/?>")
+_ENTITY = re.compile(r"&(?:#\d+|#x[0-9a-f]+|[a-z][a-z0-9]*);?", re.IGNORECASE)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_TAG_START = re.compile(r"<(?=[a-zA-Z!/?])")
+_UNSAFE_IN_URL = re.compile(r"[\x00-\x20\x7f<>\"'`\\]")
+MAX_ROUNDS = 4
+MAX_URL = 2048
+
+
+def _strip_once(markup: str) -> str:
+    marked = _BLOCK_END.sub("\n\n", markup)
+    return html.unescape(nh3.clean(marked, tags=set(), attributes={}, strip_comments=True))
+
+
+def html_to_text(markup: str) -> str:
+    """Visible text only: tags dropped by nh3, block ends kept as line breaks.
+
+    Feeds often escape their HTML once more than they should; an escaped `&lt;script&gt;`
+    becomes a real tag after unescaping, so stripping repeats until nothing changes.
+    """
+    text = _CONTROL.sub("", markup)
+    for _ in range(MAX_ROUNDS):
+        stripped = _strip_once(text)
+        if stripped == text:
+            break
+        text = stripped
+        if "<" not in text and not _ENTITY.search(text):
+            break
+    else:
+        text = _TAG_START.sub("\u2039", text)  # still unstable: defuse what is left
+    return text
+
+
+def safe_link(link: object, base: str | None = None) -> str | None:
+    """An absolute http(s) address, or None: no javascript:, data:, vbscript:, file: ..."""
+    if not isinstance(link, str) or not link.strip():
+        return None
+    candidate = link.strip()
+    if base:
+        try:
+            candidate = urljoin(base, candidate)
+        except ValueError:
+            return None
+    if len(candidate) > MAX_URL or _UNSAFE_IN_URL.search(candidate):
+        return None
+    try:
+        parts = urlsplit(candidate)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    return candidate

@@ -1,0 +1,5 @@
+"""Guarded HTTP for addresses users give us: no private networks, bounded time and size."""
+
+from creatorpulse.adapters.http.fetcher import HttpAnswer, SafeFetcher, Validators
+
+__all__ = ["HttpAnswer", "SafeFetcher", "Validators"]
