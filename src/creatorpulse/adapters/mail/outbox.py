@@ -8,27 +8,19 @@ import os
 import tempfile
 import threading
 from datetime import UTC, datetime
-from email.message import EmailMessage
-from email.utils import format_datetime
 from pathlib import Path
 from uuid import UUID
 
-from creatorpulse.adapters.mail.render import render
+from creatorpulse.adapters.mail.message import build_message, message_id
 from creatorpulse.domain.model.emails import OutgoingEmail
 from creatorpulse.domain.model.errors import UpstreamError
 from creatorpulse.ports.clock import Clock
 from creatorpulse.ports.mailer import Mailer
 
-MESSAGE_ID_DOMAIN = "creatorpulse.local"
-
 
 class _SystemClock:
     def now(self) -> datetime:
         return datetime.now(UTC)
-
-
-def message_id(delivery_id: UUID) -> str:
-    return f"<{delivery_id}@{MESSAGE_ID_DOMAIN}>"
 
 
 class OutboxMailer(Mailer):
@@ -44,7 +36,7 @@ class OutboxMailer(Mailer):
     async def send(self, email: OutgoingEmail) -> str:
         now = self._clock.now().astimezone(UTC)
         try:
-            data = self._build(email, now).as_bytes()
+            data = build_message(email, self._sender, now).as_bytes()
         except ValueError as error:  # e.g. a header value the email package refuses
             raise UpstreamError(
                 f"cannot build email: {error}", code="invalid_message", transient=False
@@ -59,22 +51,6 @@ class OutboxMailer(Mailer):
                 transient=True,
             ) from error
         return message_id(email.delivery_id)
-
-    def _build(self, email: OutgoingEmail, now: datetime) -> EmailMessage:
-        rendered = render(email.message)
-        msg = EmailMessage()
-        msg["From"] = self._sender
-        msg["To"] = email.message.to
-        msg["Subject"] = rendered.subject
-        msg["Date"] = format_datetime(now)
-        msg["Message-ID"] = message_id(email.delivery_id)
-        msg["X-CreatorPulse-Delivery-Id"] = str(email.delivery_id)
-        msg["X-CreatorPulse-Kind"] = str(email.kind)
-        for header, value in rendered.headers.items():
-            msg[header] = value
-        msg.set_content(rendered.text, charset="utf-8")
-        msg.add_alternative(rendered.html, subtype="html", charset="utf-8")
-        return msg
 
     def _write_once(self, delivery_id: UUID, name: str, data: bytes) -> None:
         with self._lock:

@@ -1,0 +1,1 @@
+"""Gemini (google-genai) adapters: embeddings and draft generation."""

@@ -1,0 +1,1 @@
+"""Local servers that speak the real wire protocols of the services we call."""
