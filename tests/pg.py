@@ -15,7 +15,8 @@ from creatorpulse.adapters.postgres.migrate import migrate
 
 TABLES = (
     "users, action_tokens, sources, user_style_posts, style_vectors, source_content, "
-    "generated_drafts, draft_feedback, email_delivery_log"
+    "generated_drafts, draft_feedback, email_delivery_log, style_jobs, revoked_tokens, "
+    "feed_fetch_state"
 )
 
 

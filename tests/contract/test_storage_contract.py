@@ -11,6 +11,7 @@ from builders import NOW, make_chunk, make_draft, make_item, make_post, make_sou
 from creatorpulse.domain.model.drafts import Feedback, FeedbackSource, FeedbackType
 from creatorpulse.domain.model.emails import EmailDelivery, EmailKind
 from creatorpulse.domain.model.errors import Conflict
+from creatorpulse.domain.model.style_jobs import StyleJob, StyleJobStatus
 from creatorpulse.domain.model.tokens import ActionToken, TokenPurpose
 from creatorpulse.ports.storage import UnitOfWorkFactory
 
@@ -220,3 +221,29 @@ async def test_deleting_a_user_leaves_no_row_behind(uow: UnitOfWorkFactory) -> N
         assert await tx.style_chunks.count_for_user(user.id) == 0
         assert await tx.drafts.list_page(user.id, 1, 50) == ([], 0)
         assert len(await tx.sources.list_for_user(other.id)) == 1
+
+
+async def test_style_jobs_are_stored_and_the_latest_is_found(uow: UnitOfWorkFactory) -> None:
+    user = await _add_user(uow)
+    jobs = [
+        StyleJob(
+            id=uuid.uuid4(),
+            user_id=user.id,
+            total_posts=10,
+            created_at=NOW + timedelta(minutes=n),
+            updated_at=NOW,
+        )
+        for n in range(2)
+    ]
+    async with uow.for_user(user.id) as tx:
+        for job in jobs:
+            await tx.style_jobs.add(job)
+        jobs[1].complete(10, 10, NOW)
+        await tx.style_jobs.update(jobs[1])
+        await tx.commit()
+    async with uow.for_user(user.id) as tx:
+        latest = await tx.style_jobs.latest_for_user(user.id)
+        first = await tx.style_jobs.get(jobs[0].id)
+    assert latest is not None and latest.id == jobs[1].id
+    assert (latest.status, latest.progress) == (StyleJobStatus.COMPLETED, 100)
+    assert first is not None and first.status is StyleJobStatus.PENDING

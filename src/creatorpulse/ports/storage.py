@@ -11,9 +11,11 @@ from uuid import UUID
 
 from creatorpulse.domain.model.drafts import Draft, Feedback
 from creatorpulse.domain.model.emails import EmailDelivery
+from creatorpulse.domain.model.feed_state import FeedFetchState
 from creatorpulse.domain.model.items import SourceItem
 from creatorpulse.domain.model.sources import Source, SourceType
 from creatorpulse.domain.model.style import StyleChunk, StylePost
+from creatorpulse.domain.model.style_jobs import StyleJob
 from creatorpulse.domain.model.tokens import ActionToken, TokenPurpose
 from creatorpulse.domain.model.users import User
 
@@ -50,6 +52,8 @@ class SourceRepository(Protocol):
     async def list_for_user(self, user_id: UUID) -> list[Source]: ...
     async def count_for_user(self, user_id: UUID) -> int: ...
     async def list_active(self, kind: SourceType | None = None) -> list[Source]: ...
+    async def get_many(self, source_ids: Sequence[UUID]) -> list[Source]:
+        """The visible sources among `source_ids` (missing ones are left out), one query."""
 
 
 class StylePostRepository(Protocol):
@@ -84,6 +88,12 @@ class SourceItemRepository(Protocol):
     async def get(self, item_id: UUID) -> SourceItem | None: ...
     async def list_recent(self, user_id: UUID, since: datetime) -> list[SourceItem]:
         """Unprocessed items of the user's active sources published since `since`."""
+
+    async def recent_for_feed(
+        self, kind: SourceType, url: str, since: datetime, limit: int = 200
+    ) -> list[SourceItem]:
+        """Visible items of every source following (kind, url) published since `since`,
+        one per content hash, newest first."""
 
     async def mark_processed(self, item_ids: Sequence[UUID]) -> None: ...
     async def delete_expired(self, now: datetime) -> int: ...
@@ -125,6 +135,23 @@ class DeliveryRepository(Protocol):
     async def list_for_user(self, user_id: UUID) -> list[EmailDelivery]: ...
 
 
+class StyleJobRepository(Protocol):
+    async def add(self, job: StyleJob) -> None: ...
+    async def get(self, job_id: UUID) -> StyleJob | None: ...
+    async def update(self, job: StyleJob) -> None: ...
+    async def latest_for_user(self, user_id: UUID) -> StyleJob | None: ...
+
+
+class FeedStateRepository(Protocol):
+    """Fetch state per feed address: system data (no user's), so only the system scope may
+    use it; a user's scope gets PermissionError."""
+
+    async def get(self, url: str) -> FeedFetchState | None: ...
+    async def get_many(self, urls: Sequence[str]) -> dict[str, FeedFetchState]: ...
+    async def put(self, state: FeedFetchState) -> None:
+        """Insert or replace the state of `state.url`."""
+
+
 class UnitOfWork(Protocol):
     """A transaction: nothing is kept unless `commit()` is awaited before the block ends."""
 
@@ -137,6 +164,8 @@ class UnitOfWork(Protocol):
     drafts: DraftRepository
     feedback: FeedbackRepository
     deliveries: DeliveryRepository
+    feed_state: FeedStateRepository
+    style_jobs: StyleJobRepository
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(

@@ -10,10 +10,10 @@ import msgspec
 
 from creatorpulse.adapters.feeds.discover import advertised_feed
 from creatorpulse.adapters.feeds.parse import parse_feed, ttl_seconds
-from creatorpulse.adapters.http.fetcher import HttpAnswer, SafeFetcher, Validators
+from creatorpulse.adapters.http.fetcher import HttpAnswer, SafeFetcher
 from creatorpulse.adapters.http.freshness import MAX_WAIT
 from creatorpulse.domain.model.errors import InvalidInput, UpstreamError
-from creatorpulse.ports.feeds import FeedFetcher, FetchedFeed
+from creatorpulse.ports.feeds import ConditionalFeedFetcher, FeedOutcome, FetchedFeed, Validators
 
 ACCEPT = (
     "application/rss+xml, application/atom+xml, application/feed+json;q=0.9, "
@@ -21,20 +21,7 @@ ACCEPT = (
 )
 
 
-class FeedOutcome(msgspec.Struct, frozen=True, kw_only=True):
-    """A conditional fetch: the feed, or None when the server said it has not changed."""
-
-    feed: FetchedFeed | None
-    feed_url: str  # where the feed really is (after redirects or discovery): key state by it
-    validators: Validators
-    next_check_after: datetime | None = None
-
-    @property
-    def not_modified(self) -> bool:
-        return self.feed is None
-
-
-class HttpFeedFetcher(FeedFetcher):
+class HttpFeedFetcher(ConditionalFeedFetcher):
     def __init__(
         self, http: SafeFetcher, now: Callable[[], datetime] = lambda: datetime.now(UTC)
     ) -> None:
@@ -63,7 +50,8 @@ class HttpFeedFetcher(FeedFetcher):
         if followed.body is None:
             raise _not_a_feed(f"the page links to {alternate}, which sent no feed")
         try:
-            return self._outcome(followed, await self._parse(followed))
+            found = msgspec.structs.replace(await self._parse(followed), feed_url=alternate)
+            return self._outcome(followed, found)
         except InvalidInput:
             raise _not_a_feed(
                 f"the page links to {alternate}, but that is not a feed either"

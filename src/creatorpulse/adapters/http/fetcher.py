@@ -19,20 +19,10 @@ from creatorpulse.adapters.http.backend import (
 from creatorpulse.adapters.http.body import ACCEPT_ENCODING, BodyTooLarge, read_capped
 from creatorpulse.adapters.http.freshness import max_age_seconds, retry_after_seconds, status_error
 from creatorpulse.domain.model.errors import InvalidInput, UpstreamError
+from creatorpulse.ports.feeds import Validators
 
 MIB = 1024 * 1024
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
-
-
-class Validators(msgspec.Struct, frozen=True):
-    """What the server said identifies this version; sent back to ask 'has it changed?'."""
-
-    etag: str | None = None
-    last_modified: str | None = None
-
-    def headers(self) -> dict[str, str]:
-        sent = {"If-None-Match": self.etag, "If-Modified-Since": self.last_modified}
-        return {name: value for name, value in sent.items() if value}
 
 
 class HttpAnswer(msgspec.Struct, frozen=True, kw_only=True):

@@ -15,6 +15,7 @@ from creatorpulse.domain.model.errors import Conflict
 from creatorpulse.domain.model.items import SourceItem
 from creatorpulse.domain.model.sources import Source, SourceType
 from creatorpulse.domain.model.style import StyleChunk, StylePost
+from creatorpulse.domain.model.style_jobs import StyleJob
 from creatorpulse.domain.model.tokens import ActionToken, TokenPurpose
 from creatorpulse.domain.model.users import User
 from creatorpulse.ports import storage
@@ -46,7 +47,7 @@ class MemoryUsers(_Repo, storage.UserRepository):
         if not self._tx.exists("users", user_id):
             return
         for table in ("tokens", "sources", "style_posts", "style_chunks", "items", "drafts",
-                      "feedback", "deliveries"):  # fmt: skip
+                      "feedback", "deliveries", "style_jobs"):  # fmt: skip
             for key, row in list(self._keyed(table)):
                 if row.user_id == user_id:
                     self._tx.delete(table, key)
@@ -118,6 +119,10 @@ class MemorySources(_Repo, storage.SourceRepository):
             s for s in self._tx.rows("sources") if s.active and (kind is None or s.type is kind)
         ]
 
+    async def get_many(self, source_ids: Sequence[UUID]) -> list[Source]:
+        found = (self._tx.get("sources", source_id) for source_id in dict.fromkeys(source_ids))
+        return [source for source in found if source is not None]
+
 
 class MemoryStylePosts(_Repo, storage.StylePostRepository):
     async def add(self, post: StylePost) -> None:
@@ -185,7 +190,10 @@ class MemoryStyleChunks(_Repo, storage.StyleChunkRepository):
 
 class MemoryItems(_Repo, storage.SourceItemRepository):
     async def add_new(self, items: Sequence[SourceItem]) -> list[SourceItem]:
-        seen = {(i.source_id, i.content_hash) for i in self._tx.rows("items", copies=False)}
+        if not items:
+            return []
+        rows = self._tx.rows("items", copies=False)
+        seen = {(i.source_id, i.content_hash) for i in rows}
         stored = []
         for item in items:
             key = (item.source_id, item.content_hash)
@@ -198,6 +206,24 @@ class MemoryItems(_Repo, storage.SourceItemRepository):
     async def get(self, item_id: UUID) -> SourceItem | None:
         found: SourceItem | None = self._tx.get("items", item_id)
         return found
+
+    async def recent_for_feed(
+        self, kind: SourceType, url: str, since: datetime, limit: int = 200
+    ) -> list[SourceItem]:
+        following = {
+            s.id for s in self._tx.rows("sources", copies=False) if (s.type, s.url) == (kind, url)
+        }
+        found = [
+            i
+            for i in self._tx.rows("items")
+            if i.source_id in following and i.published_at >= since
+        ]
+        found.sort(key=lambda i: str(i.id))
+        found.sort(key=lambda i: i.published_at, reverse=True)
+        newest: dict[str, SourceItem] = {}
+        for item in found:
+            newest.setdefault(item.content_hash, item)
+        return list(newest.values())[:limit]
 
     async def list_recent(self, user_id: UUID, since: datetime) -> list[SourceItem]:
         active = {s.id for s in self._tx.rows("sources", copies=False) if s.active}
@@ -320,3 +346,20 @@ class MemoryDeliveries(_Repo, storage.DeliveryRepository):
     async def list_for_user(self, user_id: UUID) -> list[EmailDelivery]:
         mine = [d for d in self._tx.rows("deliveries") if d.user_id == user_id]
         return sorted(mine, key=lambda d: d.created_at)
+
+
+class MemoryStyleJobs(_Repo, storage.StyleJobRepository):
+    async def add(self, job: StyleJob) -> None:
+        self._tx.put("style_jobs", job.id, job)
+
+    async def get(self, job_id: UUID) -> StyleJob | None:
+        found: StyleJob | None = self._tx.get("style_jobs", job_id)
+        return found
+
+    async def update(self, job: StyleJob) -> None:
+        if self._tx.exists("style_jobs", job.id):
+            self._tx.put("style_jobs", job.id, job)
+
+    async def latest_for_user(self, user_id: UUID) -> StyleJob | None:
+        mine = [j for j in self._tx.rows("style_jobs") if j.user_id == user_id]
+        return max(mine, key=lambda j: (j.created_at, str(j.id)), default=None)

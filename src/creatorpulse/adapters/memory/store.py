@@ -12,7 +12,7 @@ from uuid import UUID
 Row = Any
 TABLES = (
     "users", "tokens", "sources", "style_posts", "style_chunks",
-    "items", "drafts", "feedback", "deliveries",
+    "items", "drafts", "feedback", "deliveries", "style_jobs", "feed_state",
 )  # fmt: skip
 _IN_TRANSACTION: contextvars.ContextVar[bool] = contextvars.ContextVar("memory_tx", default=False)
 

@@ -5,6 +5,7 @@ from typing import Self
 from uuid import UUID
 
 from creatorpulse.adapters.memory import repositories as repos
+from creatorpulse.adapters.memory.feed_state import MemoryFeedState
 from creatorpulse.adapters.memory.store import MemoryStore, Transaction
 from creatorpulse.ports.storage import UnitOfWork, UnitOfWorkFactory
 
@@ -21,6 +22,8 @@ class MemoryUnitOfWork(UnitOfWork):
         self.drafts = repos.MemoryDrafts(self._tx)
         self.feedback = repos.MemoryFeedback(self._tx)
         self.deliveries = repos.MemoryDeliveries(self._tx)
+        self.feed_state = MemoryFeedState(self._tx)
+        self.style_jobs = repos.MemoryStyleJobs(self._tx)
 
     async def __aenter__(self) -> Self:
         await self._tx.begin()

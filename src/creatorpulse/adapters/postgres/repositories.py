@@ -135,6 +135,10 @@ class PgSources(PgRepository, storage.SourceRepository):
             {"kind": kind},
         )
 
+    async def get_many(self, source_ids: Sequence[UUID]) -> list[Source]:
+        query = f"SELECT {SOURCE} FROM sources WHERE id = ANY(%s) ORDER BY created_at, id"
+        return await self._all(Source, query, (list(source_ids),))
+
 
 class PgStylePosts(PgRepository, storage.StylePostRepository):
     async def add(self, post: StylePost) -> None:
@@ -244,6 +248,20 @@ class PgItems(PgRepository, storage.SourceItemRepository):
         query = f"SELECT {ITEM} FROM source_content WHERE id = %s"
         return await self._one(SourceItem, query, (item_id,))
 
+    async def recent_for_feed(
+        self, kind: SourceType, url: str, since: datetime, limit: int = 200
+    ) -> list[SourceItem]:
+        columns = ", ".join(f"i.{c}" for c in ITEM.split(", "))
+        return await self._all(
+            SourceItem,
+            f"SELECT * FROM (SELECT DISTINCT ON (i.content_hash) {columns} "
+            "FROM source_content i JOIN sources s ON s.id = i.source_id "
+            "WHERE s.type = %(kind)s AND s.url = %(url)s AND i.published_at >= %(since)s "
+            "ORDER BY i.content_hash, i.published_at DESC, i.id) newest "
+            "ORDER BY published_at DESC, id LIMIT %(limit)s",
+            {"kind": kind, "url": url, "since": since, "limit": limit},
+        )
+
     async def list_recent(self, user_id: UUID, since: datetime) -> list[SourceItem]:
         columns = ", ".join(f"i.{c}" for c in ITEM.split(", "))
         return await self._all(
@@ -270,6 +288,7 @@ from creatorpulse.adapters.postgres.repositories_drafts import (  # noqa: E402
     PgDeliveries,
     PgDrafts,
     PgFeedback,
+    PgStyleJobs,
 )
 
 __all__ = [
@@ -279,6 +298,7 @@ __all__ = [
     "PgItems",
     "PgSources",
     "PgStyleChunks",
+    "PgStyleJobs",
     "PgStylePosts",
     "PgTokens",
     "PgUsers",

@@ -11,6 +11,7 @@ from psycopg.types.json import Jsonb
 from creatorpulse.adapters.postgres.rows import PgRepository, fields
 from creatorpulse.domain.model.drafts import DRAFT_EXPIRY, Draft, Feedback
 from creatorpulse.domain.model.emails import EmailDelivery
+from creatorpulse.domain.model.style_jobs import StyleJob
 from creatorpulse.ports import storage
 
 DRAFT = (
@@ -173,3 +174,35 @@ class PgDeliveries(PgRepository, storage.DeliveryRepository):
     async def list_for_user(self, user_id: UUID) -> list[EmailDelivery]:
         query = f"SELECT {DELIVERY} FROM email_delivery_log WHERE user_id = %s ORDER BY created_at"
         return await self._all(EmailDelivery, query, (user_id,))
+
+
+JOB = "id, user_id, retrain, status, total_posts, processed_posts, message, created_at, updated_at"
+
+
+class PgStyleJobs(PgRepository, storage.StyleJobRepository):
+    async def add(self, job: StyleJob) -> None:
+        await self._execute(
+            f"INSERT INTO style_jobs ({JOB}) VALUES (%(id)s, %(user_id)s, %(retrain)s, "
+            "%(status)s, %(total_posts)s, %(processed_posts)s, %(message)s, %(created_at)s, "
+            "%(updated_at)s)",
+            fields(job),
+        )
+
+    async def get(self, job_id: UUID) -> StyleJob | None:
+        return await self._one(StyleJob, f"SELECT {JOB} FROM style_jobs WHERE id = %s", (job_id,))
+
+    async def update(self, job: StyleJob) -> None:
+        await self._execute(
+            "UPDATE style_jobs SET status = %(status)s, total_posts = %(total_posts)s, "
+            "processed_posts = %(processed_posts)s, message = %(message)s, "
+            "updated_at = %(updated_at)s WHERE id = %(id)s",
+            fields(job),
+        )
+
+    async def latest_for_user(self, user_id: UUID) -> StyleJob | None:
+        return await self._one(
+            StyleJob,
+            f"SELECT {JOB} FROM style_jobs WHERE user_id = %s ORDER BY created_at DESC, id DESC "
+            "LIMIT 1",
+            (user_id,),
+        )

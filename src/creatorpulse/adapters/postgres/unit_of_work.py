@@ -10,6 +10,7 @@ from psycopg import AsyncConnection
 from psycopg_pool import AsyncConnectionPool
 
 from creatorpulse.adapters.postgres import repositories as repos
+from creatorpulse.adapters.postgres.feed_state import PgFeedState
 from creatorpulse.ports.storage import UnitOfWork, UnitOfWorkFactory
 
 SYSTEM_ROLE = "creatorpulse_system"
@@ -37,6 +38,8 @@ class PgUnitOfWork(UnitOfWork):
         self.drafts = repos.PgDrafts(conn)
         self.feedback = repos.PgFeedback(conn)
         self.deliveries = repos.PgDeliveries(conn)
+        self.feed_state = PgFeedState(conn)
+        self.style_jobs = repos.PgStyleJobs(conn)
         return self
 
     async def _begin(self, conn: AsyncConnection[Any]) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime
+from uuid import UUID
 
 import msgspec
 
@@ -16,6 +17,7 @@ from creatorpulse.domain.model.items import (
     prepare_content,
 )
 from creatorpulse.domain.model.sources import Source
+from creatorpulse.domain.model.text import content_hash
 from creatorpulse.ports.ids import IdGenerator
 from creatorpulse.ports.language import LanguageDetector
 from creatorpulse.ports.storage import UnitOfWork
@@ -27,6 +29,65 @@ class IngestReport(msgspec.Struct, kw_only=True):
     rejected: dict[str, int] = msgspec.field(default_factory=dict)
 
 
+class Screened(msgspec.Struct, kw_only=True):
+    """A feed's entries that pass the quality filters, once each, with their clean text.
+    Screening does not depend on who follows the feed, so it runs once per fetch."""
+
+    fetched: int
+    kept: list[tuple[FetchedItem, str]]
+    rejected: dict[str, int]
+
+
+def screen(fetched: Sequence[FetchedItem], language: LanguageDetector) -> Screened:
+    rejected: Counter[str] = Counter()
+    kept: dict[str, tuple[FetchedItem, str]] = {}
+    for entry in fetched:
+        content = prepare_content(entry)
+        reason = assess(content, entry.title, language.detect(content))
+        if reason is not None:
+            rejected[reason] += 1
+        elif (digest := content_hash(content)) in kept:
+            rejected[Rejection.DUPLICATE] += 1
+        else:
+            kept[digest] = (entry, content)
+    return Screened(fetched=len(fetched), kept=list(kept.values()), rejected=dict(rejected))
+
+
+async def store_screened(
+    tx: UnitOfWork,
+    sources: Sequence[Source],
+    screened: Screened,
+    *,
+    now: datetime,
+    ids: IdGenerator,
+) -> dict[UUID, IngestReport]:
+    """Stores the screened items for every source in one bulk insert; dedupe stays per source."""
+    candidates = [
+        SourceItem.create(
+            id=ids.new_id(),
+            source_id=source.id,
+            user_id=source.user_id,
+            item=entry,
+            content=content,
+            now=now,
+        )
+        for source in sources
+        for entry, content in screened.kept
+    ]
+    stored = Counter(item.source_id for item in await tx.items.add_new(candidates))
+    return {source.id: _report(screened, stored[source.id]) for source in sources}
+
+
+def _report(screened: Screened, stored: int) -> IngestReport:
+    rejected = Counter(screened.rejected)
+    rejected[Rejection.DUPLICATE] += len(screened.kept) - stored
+    return IngestReport(
+        fetched=screened.fetched,
+        stored=stored,
+        rejected={reason: n for reason, n in rejected.items() if n},
+    )
+
+
 async def store_items(
     tx: UnitOfWork,
     source: Source,
@@ -36,30 +97,6 @@ async def store_items(
     ids: IdGenerator,
     language: LanguageDetector,
 ) -> IngestReport:
-    rejected: Counter[str] = Counter()
-    candidates: dict[str, SourceItem] = {}
-    for entry in fetched:
-        content = prepare_content(entry)
-        reason = assess(content, entry.title, language.detect(content))
-        if reason is not None:
-            rejected[reason] += 1
-            continue
-        item = SourceItem.create(
-            id=ids.new_id(),
-            source_id=source.id,
-            user_id=source.user_id,
-            item=entry,
-            content=content,
-            now=now,
-        )
-        if item.content_hash in candidates:
-            rejected[Rejection.DUPLICATE] += 1
-            continue
-        candidates[item.content_hash] = item
-    stored = await tx.items.add_new(list(candidates.values()))
-    rejected[Rejection.DUPLICATE] += len(candidates) - len(stored)
-    return IngestReport(
-        fetched=len(fetched),
-        stored=len(stored),
-        rejected={reason: n for reason, n in rejected.items() if n},
-    )
+    screened = screen(fetched, language)
+    reports = await store_screened(tx, [source], screened, now=now, ids=ids)
+    return reports[source.id]
