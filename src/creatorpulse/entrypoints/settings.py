@@ -27,6 +27,45 @@ def _url(env: Mapping[str, str], name: str, default: str) -> str:
     return raw.rstrip("/")
 
 
+def _optional_url(env: Mapping[str, str], name: str, default: str) -> str:
+    return _url(env, name, default) if env.get(name) else default
+
+
+def _bool(env: Mapping[str, str], name: str) -> bool:
+    raw = (env.get(name) or "false").strip().lower()
+    if raw in {"1", "true", "yes", "on"}:
+        return True
+    if raw in {"0", "false", "no", "off", ""}:
+        return False
+    raise SettingsError(f"{name} must be true or false, not {env.get(name)!r}")
+
+
+def _number(env: Mapping[str, str], name: str, default: float, low: float, high: float) -> float:
+    raw = env.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = float("nan")
+    if not low <= value <= high:
+        raise SettingsError(f"{name} must be a number from {low:g} to {high:g}, not {raw!r}")
+    return value
+
+
+def _origins(env: Mapping[str, str]) -> list[str]:
+    raw = env.get("CREATORPULSE_CORS_ORIGINS") or ""
+    origins = [o.strip().rstrip("/") for o in raw.split(",") if o.strip()]
+    for origin in origins:
+        parts = urlsplit(origin)
+        if parts.scheme not in ("http", "https") or not parts.netloc or parts.path:
+            raise SettingsError(
+                "CREATORPULSE_CORS_ORIGINS must be comma-separated origins such as "
+                f"https://app.example.com, not {origin!r}"
+            )
+    return origins
+
+
 def _database_url(env: Mapping[str, str]) -> str | None:
     raw = (env.get("DATABASE_URL") or "").strip()
     if not raw:
@@ -39,35 +78,69 @@ def _database_url(env: Mapping[str, str]) -> str | None:
     return raw
 
 
+def _secret(env: Mapping[str, str], name: str, minimum: int = 0) -> str | None:
+    value = env.get(name) or None
+    if value is not None and len(value.encode()) < minimum:
+        raise SettingsError(f"{name} must be at least {minimum} bytes long")
+    return value
+
+
 class Settings(msgspec.Struct, frozen=True, kw_only=True):
     data_dir: Path
     outbox_dir: Path
     base_url: str = "http://127.0.0.1:8000"
     mail_from: str = "CreatorPulse <drafts@creatorpulse.local>"
     similarity_floor: float = 0.7
+    storage: str = "postgres"
     database_url: str | None = None
     database_app_password: str | None = None
+    allow_private_networks: bool = False
+    cors_origins: list[str] = msgspec.field(default_factory=list)
+    rate_limit_factor: float = 1.0
+    jwt_secret: str | None = None
+    gemini_api_key: str | None = None
+    gemini_base_url: str | None = None
+    gemini_embedding_model: str = "gemini-embedding-001"
+    gemini_model: str = "gemini-2.5-flash"
+    sendgrid_api_key: str | None = None
+    sendgrid_base_url: str = "https://api.sendgrid.com"
+    sendgrid_webhook_public_key: str | None = None
+    smtp_url: str | None = None
+    twitter_bearer_token: str | None = None
+    twitter_base_url: str = "https://api.x.com"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if env is None else env
         data_dir = Path(env.get("CREATORPULSE_DATA_DIR") or default_data_dir(env)).expanduser()
         outbox = Path(env.get("CREATORPULSE_OUTBOX_DIR") or data_dir / "outbox").expanduser()
-        floor_raw = env.get("CREATORPULSE_SIMILARITY_FLOOR", "0.7")
-        try:
-            floor = float(floor_raw)
-        except ValueError:
-            floor = -1.0
-        if not 0.0 <= floor <= 1.0:
-            raise SettingsError(
-                f"CREATORPULSE_SIMILARITY_FLOOR must be a number from 0 to 1, not {floor_raw!r}"
-            )
+        storage = (env.get("CREATORPULSE_STORAGE") or "postgres").strip().lower()
+        if storage not in ("postgres", "memory"):
+            raise SettingsError(f"CREATORPULSE_STORAGE must be postgres or memory, not {storage!r}")
         return cls(
             data_dir=data_dir,
             outbox_dir=outbox,
             base_url=_url(env, "CREATORPULSE_BASE_URL", "http://127.0.0.1:8000"),
             mail_from=env.get("MAIL_FROM") or "CreatorPulse <drafts@creatorpulse.local>",
-            similarity_floor=floor,
+            similarity_floor=_number(env, "CREATORPULSE_SIMILARITY_FLOOR", 0.7, 0.0, 1.0),
+            storage=storage,
             database_url=_database_url(env),
             database_app_password=env.get("DATABASE_APP_PASSWORD") or None,
+            allow_private_networks=_bool(env, "CREATORPULSE_ALLOW_PRIVATE_NETWORKS"),
+            cors_origins=_origins(env),
+            rate_limit_factor=_number(env, "CREATORPULSE_RATE_LIMIT_FACTOR", 1.0, 0.0, 1000.0),
+            jwt_secret=_secret(env, "JWT_SECRET", 32),
+            gemini_api_key=env.get("GEMINI_API_KEY") or None,
+            gemini_base_url=_optional_url(env, "GEMINI_BASE_URL", "") or None,
+            gemini_embedding_model=env.get("GEMINI_EMBEDDING_MODEL") or "gemini-embedding-001",
+            gemini_model=env.get("GEMINI_MODEL") or "gemini-2.5-flash",
+            sendgrid_api_key=env.get("SENDGRID_API_KEY") or None,
+            sendgrid_base_url=_optional_url(env, "SENDGRID_BASE_URL", "https://api.sendgrid.com"),
+            sendgrid_webhook_public_key=env.get("SENDGRID_WEBHOOK_PUBLIC_KEY") or None,
+            smtp_url=env.get("SMTP_URL") or None,
+            twitter_bearer_token=env.get("TWITTER_BEARER_TOKEN") or None,
+            twitter_base_url=_optional_url(env, "TWITTER_BASE_URL", "https://api.x.com"),
         )
+
+    def __repr__(self) -> str:  # never print secrets
+        return f"Settings(data_dir={self.data_dir!s}, base_url={self.base_url})"

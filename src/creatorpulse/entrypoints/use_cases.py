@@ -16,12 +16,15 @@ from creatorpulse.domain.use_cases.manage_sources import (
 )
 from creatorpulse.domain.use_cases.outbound_mail import SendTransactionalEmail
 from creatorpulse.domain.use_cases.process_style import ProcessStylePosts
+from creatorpulse.domain.use_cases.read_drafts import ReadDrafts
 from creatorpulse.domain.use_cases.record_feedback import RecordFeedback
+from creatorpulse.domain.use_cases.refresh_feeds import RefreshFeeds
 from creatorpulse.domain.use_cases.refresh_source import RefreshSource
 from creatorpulse.domain.use_cases.register import RegisterUser
 from creatorpulse.domain.use_cases.reset_password import RequestPasswordReset, ResetPassword
 from creatorpulse.domain.use_cases.send_daily_email import SendDailyEmail
 from creatorpulse.domain.use_cases.style_posts import AddStylePosts, ListStylePosts, RemoveStylePost
+from creatorpulse.domain.use_cases.style_training import StyleTraining
 from creatorpulse.domain.use_cases.unsubscribe import Unsubscribe
 from creatorpulse.domain.use_cases.verify_email import VerifyEmail
 from creatorpulse.ports.clock import Clock
@@ -71,15 +74,20 @@ class UseCases:
         self.refresh_source = RefreshSource(
             p.uow, p.fetchers, p.clock, p.ids, p.language, mail, base_url
         )
+        self.refresh_feeds = RefreshFeeds(
+            p.uow, p.fetchers, p.clock, p.ids, p.language, mail, base_url
+        )
         self.add_style_posts = AddStylePosts(p.uow, p.clock, p.ids, p.language)
         self.list_style_posts = ListStylePosts(p.uow)
         self.remove_style_post = RemoveStylePost(p.uow)
         self.process_style = ProcessStylePosts(p.uow, p.embedder, p.clock, p.ids)
+        self.style_training = StyleTraining(p.uow, self.process_style, p.clock, p.ids)
         self.generate_drafts = GenerateDrafts(
             p.uow, p.embedder, p.generator, p.clock, p.ids, p.language, similarity_floor
         )
         self.send_daily_email = SendDailyEmail(p.uow, p.mailer, p.clock, p.ids, p.tokens, base_url)
         self.record_feedback = RecordFeedback(p.uow, p.clock, p.ids)
+        self.read_drafts = ReadDrafts(p.uow, p.clock)
         self.unsubscribe = Unsubscribe(p.uow, p.clock)
         self.cleanup = Cleanup(p.uow, p.clock)
         self.apply_delivery_event = ApplyDeliveryEvent(p.uow, p.clock)

@@ -37,6 +37,12 @@ class Database:
         self._pool = pool
         return PgUnitOfWorkFactory(pool)
 
+    @property
+    def pool(self) -> AsyncConnectionPool[Any]:
+        if self._pool is None:
+            raise RuntimeError("the database is not open")
+        return self._pool
+
     async def ping(self) -> bool:
         if self._pool is None:
             return False

@@ -160,6 +160,11 @@ class Source(msgspec.Struct, kw_only=True):
             self.active = active
         self.updated_at = now
 
+    def found_feed_at(self, feed_url: str) -> None:
+        """The address given was a page that links to its feed: follow the feed itself."""
+        if self.type is SourceType.RSS:
+            self.url = validate_feed_url(feed_url)
+
     def record_success(self, now: datetime) -> None:
         self.last_checked = now
         self.error_count = 0

@@ -1,13 +1,26 @@
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from uuid import UUID
 
 from creatorpulse.domain.model.errors import InvalidInput, NotFound, UpstreamError
-from creatorpulse.domain.model.sources import Source, SourceType, ensure_room_for_source
+from creatorpulse.domain.model.items import FetchedItem
+from creatorpulse.domain.model.sources import (
+    Source,
+    SourceType,
+    ensure_room_for_source,
+    parse_handle,
+)
 from creatorpulse.domain.use_cases.ingest import IngestReport, store_items
 from creatorpulse.ports.clock import Clock
-from creatorpulse.ports.feeds import FeedFetcher, FetchedFeed, TweetFetcher
+from creatorpulse.ports.feeds import (
+    ConditionalFeedFetcher,
+    FeedFetcher,
+    FeedOutcome,
+    FetchedFeed,
+    TweetFetcher,
+    Validators,
+)
 from creatorpulse.ports.ids import IdGenerator
 from creatorpulse.ports.language import LanguageDetector
 from creatorpulse.ports.storage import SourceRepository, UnitOfWorkFactory
@@ -24,17 +37,36 @@ class SourceFetchers:
     async def fetch(self, source: Source, clock: Clock) -> FetchedFeed:
         if source.type is SourceType.RSS:
             return await self.feeds.fetch(source.url)
+        return await self._tweets(source.url, clock)
+
+    async def fetch_if_changed(
+        self, kind: SourceType, url: str, validators: Validators, clock: Clock
+    ) -> FeedOutcome:
+        """A conditional request where the fetcher can make one; otherwise a plain fetch."""
+        if kind is SourceType.RSS and isinstance(self.feeds, ConditionalFeedFetcher):
+            return await self.feeds.fetch_if_changed(url, validators)
+        if kind is SourceType.RSS:
+            feed = await self.feeds.fetch(url)
+        else:
+            feed = await self._tweets(url, clock)
+        return FeedOutcome(feed=feed, feed_url=url)
+
+    async def _tweets(self, url: str, clock: Clock) -> FetchedFeed:
         if self.tweets is None:
             raise InvalidInput.of(
                 "type",
                 "twitter_not_configured",
                 "X sources need the operator to set TWITTER_BEARER_TOKEN",
             )
-        return await self.tweets.fetch(source.handle, clock.now() - FIRST_FETCH_WINDOW)
+        return await self.tweets.fetch(parse_handle(url), clock.now() - FIRST_FETCH_WINDOW)
 
 
 class AddSource:
-    """Validate, fetch once (it must really be a feed or handle), store with its first items."""
+    """Validate, fetch once (it must really be a feed or handle), store with its first items.
+
+    The first items are what the fetch found plus what other sources following the same
+    address stored in the last 24 hours: a busy feed may already have rotated those out.
+    """
 
     def __init__(
         self,
@@ -64,16 +96,25 @@ class AddSource:
             feed = await self._fetchers.fetch(source, self._clock)
         except UpstreamError as error:
             raise InvalidInput.of("url", error.code, error.message) from error
+        if feed.feed_url:
+            source.found_feed_at(feed.feed_url)
         now = self._clock.now()
+        shared = await self._shared_items(source, now - FIRST_FETCH_WINDOW)
         async with self._uow.for_user(user_id) as tx:
             await self._check_room(tx.sources, source)
             source.record_success(now)
             await tx.sources.add(source)
             report = await store_items(
-                tx, source, feed.items, now=now, ids=self._ids, language=self._language
+                tx, source, [*feed.items, *shared], now=now, ids=self._ids, language=self._language
             )
             await tx.commit()
         return source, report
+
+    async def _shared_items(self, source: Source, since: datetime) -> list[FetchedItem]:
+        """Public feed content other creators' sources kept; nothing of theirs but the feed."""
+        async with self._uow.system() as tx:
+            kept = await tx.items.recent_for_feed(source.type, source.url, since)
+        return [FetchedItem(i.title, i.content, i.url, i.published_at) for i in kept]
 
     @staticmethod
     async def _check_room(sources: SourceRepository, source: Source) -> None:

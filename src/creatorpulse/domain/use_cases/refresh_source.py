@@ -6,11 +6,11 @@ from uuid import UUID
 
 import msgspec
 
-from creatorpulse.domain.model.emails import EmailKind, SourceDisabledEmail
 from creatorpulse.domain.model.errors import InvalidInput, NotFound, UpstreamError
 from creatorpulse.domain.use_cases.ingest import IngestReport, store_items
 from creatorpulse.domain.use_cases.manage_sources import SourceFetchers
 from creatorpulse.domain.use_cases.outbound_mail import SendTransactionalEmail
+from creatorpulse.domain.use_cases.source_health import NotifySourceDisabled
 from creatorpulse.ports.clock import Clock
 from creatorpulse.ports.ids import IdGenerator
 from creatorpulse.ports.language import LanguageDetector
@@ -37,8 +37,8 @@ class RefreshSource:
         base_url: str,
     ) -> None:
         self._uow, self._fetchers, self._clock = uow, fetchers, clock
-        self._ids, self._language, self._send_email = ids, language, send_email
-        self._base_url = base_url.rstrip("/")
+        self._ids, self._language = ids, language
+        self._notify_disabled = NotifySourceDisabled(send_email, base_url)
 
     async def __call__(self, user_id: UUID, source_id: UUID) -> RefreshOutcome:
         async with self._uow.for_user(user_id) as tx:
@@ -74,12 +74,5 @@ class RefreshSource:
             await tx.sources.update(source)
             await tx.commit()
         if disabled:
-            notice = SourceDisabledEmail(
-                to=user.email,
-                source_name=source.name,
-                source_url=source.url,
-                last_error=reason,
-                settings_url=f"{self._base_url}/sources",
-            )
-            await self._send_email(user_id, EmailKind.NOTIFICATION, notice)
+            await self._notify_disabled(user, source, reason)
         return RefreshOutcome(source_id=source_id, ok=False, error=reason, disabled=disabled)

@@ -7,7 +7,7 @@ from uuid import UUID
 
 import msgspec
 
-from creatorpulse.domain.model.errors import Conflict, InvalidInput, NotFound, ValidationIssue
+from creatorpulse.domain.model.errors import InvalidInput, NotFound, ValidationIssue
 from creatorpulse.domain.model.style import StylePost, ensure_room_for_posts, validate_style_post
 from creatorpulse.domain.model.text import content_hash
 from creatorpulse.ports.clock import Clock
@@ -83,7 +83,7 @@ class AddStylePosts:
                 [ValidationIssue("content", i.code, i.message) for i in error.issues]
             ) from None
         if report.duplicates:
-            raise Conflict("you already added this post", code="duplicate_post")
+            raise InvalidInput.of("content", "duplicate_post", "you already added this post")
         return report
 
 

@@ -1,0 +1,82 @@
+"""What a creator reads back: their drafts, one draft, and their dashboard figures."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from uuid import UUID
+
+import msgspec
+
+from creatorpulse.domain.model.drafts import Draft, FeedbackType
+from creatorpulse.domain.model.errors import InvalidInput, Issues, NotFound
+from creatorpulse.ports.clock import Clock
+from creatorpulse.ports.storage import UnitOfWorkFactory
+
+MAX_PER_PAGE = 50
+
+
+class DraftPage(msgspec.Struct, kw_only=True):
+    drafts: list[Draft]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def total_pages(self) -> int:
+        return -(-self.total // self.per_page)
+
+
+class DashboardStats(msgspec.Struct, kw_only=True):
+    total_drafts: int
+    drafts_this_week: int
+    positive_feedback: int
+    negative_feedback: int
+    feedback_rate: float
+    active_sources: int
+
+
+def _page_number(raw: object, field: str, high: int | None = None) -> int:
+    if isinstance(raw, bool) or not isinstance(raw, int) or raw < 1 or (high and raw > high):
+        limit = f"from 1 to {high}" if high else "1 or more"
+        raise InvalidInput.of(field, "out_of_range", f"must be a whole number {limit}")
+    return raw
+
+
+class ReadDrafts:
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock) -> None:
+        self._uow, self._clock = uow, clock
+
+    async def page(self, user_id: UUID, page: object = 1, per_page: object = 10) -> DraftPage:
+        issues = Issues()
+        number = issues.check(_page_number, page, "page")
+        size = issues.check(_page_number, per_page, "per_page", MAX_PER_PAGE)
+        issues.raise_if_any()
+        assert number is not None
+        assert size is not None
+        async with self._uow.for_user(user_id) as tx:
+            drafts, total = await tx.drafts.list_page(user_id, number, size)
+        return DraftPage(drafts=drafts, total=total, page=number, per_page=size)
+
+    async def one(self, user_id: UUID, draft_id: UUID) -> Draft:
+        async with self._uow.for_user(user_id) as tx:
+            draft = await tx.drafts.get(draft_id)
+        if draft is None:
+            raise NotFound("draft not found")
+        return draft
+
+    async def stats(self, user_id: UUID) -> DashboardStats:
+        week_ago = self._clock.now() - timedelta(days=7)
+        async with self._uow.for_user(user_id) as tx:
+            _, total = await tx.drafts.list_page(user_id, 1, 1)
+            this_week = len(await tx.drafts.list_since(user_id, week_ago))
+            votes = await tx.feedback.list_for_user(user_id)
+            sources = await tx.sources.list_for_user(user_id)
+        positive = sum(v.feedback_type is FeedbackType.POSITIVE for v in votes)
+        return DashboardStats(
+            total_drafts=total,
+            drafts_this_week=this_week,
+            positive_feedback=positive,
+            negative_feedback=len(votes) - positive,
+            feedback_rate=round(len(votes) / total, 3) if total else 0.0,
+            active_sources=sum(s.active for s in sources),
+        )

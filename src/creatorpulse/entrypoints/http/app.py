@@ -1,0 +1,105 @@
+"""create_app(): the Litestar application, wired by dishka at the composition root."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from dishka import Provider, Scope, provide
+from dishka.integrations.litestar import setup_dishka
+from litestar import Litestar
+from litestar.config.cors import CORSConfig
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import ScalarRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
+
+from creatorpulse.entrypoints.container import Storage, make_container
+from creatorpulse.entrypoints.http.controllers.accounts import AuthController, MeController
+from creatorpulse.entrypoints.http.controllers.drafts import DraftsController, UserController
+from creatorpulse.entrypoints.http.controllers.feedback import FeedbackController
+from creatorpulse.entrypoints.http.controllers.operations import OperationsController, SeenEvents
+from creatorpulse.entrypoints.http.controllers.pages import PagesController
+from creatorpulse.entrypoints.http.controllers.sources import SourcesController
+from creatorpulse.entrypoints.http.controllers.style import StyleController
+from creatorpulse.entrypoints.http.edge import edge_middleware
+from creatorpulse.entrypoints.http.errors import HANDLERS
+from creatorpulse.entrypoints.http.rate_limit import WindowCounter, rate_limit_middleware
+from creatorpulse.entrypoints.jobs import BackgroundJobs
+from creatorpulse.entrypoints.logs import configure_logging
+from creatorpulse.entrypoints.metrics import Metrics
+from creatorpulse.entrypoints.settings import Settings
+
+MAX_BODY = 2 * 1024 * 1024
+
+
+class HttpProvider(Provider):
+    """What only the API process needs."""
+
+    scope = Scope.APP
+
+    def __init__(self, metrics: Metrics) -> None:
+        super().__init__()
+        self._metrics = metrics
+
+    @provide
+    def metrics(self) -> Metrics:
+        return self._metrics
+
+    @provide
+    async def jobs(self, metrics: Metrics) -> AsyncIterator[BackgroundJobs]:
+        jobs = BackgroundJobs(metrics)
+        yield jobs
+        await jobs.drain()
+
+    @provide
+    def seen_events(self) -> SeenEvents:
+        return SeenEvents()
+
+
+def create_app(settings: Settings | None = None, *overrides: Provider) -> Litestar:
+    settings = settings or Settings.from_env()
+    configure_logging()
+    metrics = Metrics()
+    container = make_container(settings, HttpProvider(metrics), *overrides)
+
+    @asynccontextmanager
+    async def lifespan(_: Litestar) -> AsyncIterator[None]:
+        # Open the store (and migrate) before the first request; close everything after.
+        await container.get(Storage)
+        try:
+            yield
+        finally:
+            await container.close()
+
+    app = Litestar(
+        route_handlers=[
+            AuthController, MeController, SourcesController, StyleController, DraftsController,
+            UserController, FeedbackController, PagesController, OperationsController,
+        ],
+        exception_handlers=HANDLERS,  # type: ignore[arg-type]
+        middleware=[
+            edge_middleware(metrics, settings.base_url.startswith("https://")),
+            rate_limit_middleware(WindowCounter(settings.rate_limit_factor)),
+        ],
+        cors_config=CORSConfig(
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "PUT", "DELETE", "OPTIONS"],
+            allow_headers=["Authorization", "Content-Type"],
+            expose_headers=["X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset",
+                            "X-Request-ID"],
+            allow_credentials=False, max_age=600,
+        ) if settings.cors_origins else None,
+        openapi_config=OpenAPIConfig(
+            title="CreatorPulse API", version="1.0.0", path="/schema",
+            render_plugins=[ScalarRenderPlugin()],
+            components=Components(security_schemes={
+                "BearerAuth": SecurityScheme(type="http", scheme="bearer", bearer_format="JWT")
+            }),
+            security=[{"BearerAuth": []}],
+        ),
+        lifespan=[lifespan],
+        request_max_body_size=MAX_BODY,
+        debug=False,
+    )  # fmt: skip
+    setup_dishka(container, app)
+    return app

@@ -1,0 +1,115 @@
+"""Bearer tokens: HS256 JWTs with an explicit algorithm allowlist, audience, issuer and id;
+signing out revokes the id until the token would have expired anyway."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections import defaultdict, deque
+from datetime import UTC, datetime, timedelta
+from typing import Protocol
+from uuid import UUID
+
+import jwt
+import msgspec
+
+from creatorpulse.domain.model.errors import AuthenticationFailed
+from creatorpulse.domain.model.users import User
+from creatorpulse.ports.clock import Clock
+
+ALGORITHMS = ["HS256"]  # the only one we accept: "none" and key-confusion tricks fail
+AUDIENCE = "creatorpulse-api"
+REQUIRED = ["exp", "iat", "sub", "jti", "aud", "iss"]
+TOKEN_TTL = timedelta(hours=24)
+_INVALID = "your session is missing, invalid or expired; please sign in again"
+
+
+class Claims(msgspec.Struct, frozen=True):
+    user_id: UUID
+    token_id: str
+    expires_at: datetime
+
+
+class TokenService:
+    def __init__(self, secret: str, issuer: str, clock: Clock) -> None:
+        if len(secret.encode()) < 32:
+            raise ValueError("the JWT secret must be at least 32 bytes")
+        self._secret, self._issuer, self._clock = secret, issuer, clock
+
+    def issue(self, user: User) -> tuple[str, datetime]:
+        now = self._clock.now()
+        expires = now + TOKEN_TTL
+        claims = {
+            "sub": str(user.id), "email": user.email, "iat": int(now.timestamp()),
+            "exp": int(expires.timestamp()), "aud": AUDIENCE, "iss": self._issuer,
+            "jti": uuid.uuid4().hex,
+        }  # fmt: skip
+        return jwt.encode(claims, self._secret, algorithm=ALGORITHMS[0]), expires.replace(
+            microsecond=0
+        )
+
+    def verify(self, token: str) -> Claims:
+        """The token's claims, or AuthenticationFailed whatever is wrong with it."""
+        try:
+            claims = jwt.decode(
+                token, self._secret, algorithms=ALGORITHMS, audience=AUDIENCE,
+                issuer=self._issuer,
+                options={"require": REQUIRED, "verify_exp": False},
+            )  # fmt: skip
+            user_id = UUID(str(claims["sub"]))
+            expires = datetime.fromtimestamp(int(claims["exp"]), UTC)
+            issued = datetime.fromtimestamp(int(claims["iat"]), UTC)
+            token_id = str(claims["jti"])
+        except (jwt.PyJWTError, ValueError, TypeError, KeyError, OverflowError):
+            raise AuthenticationFailed(_INVALID, code="invalid_token") from None
+        now = self._clock.now()  # our clock, not the library's, so time is testable
+        if expires <= now or issued > now + timedelta(minutes=1) or not 16 <= len(token_id) <= 64:
+            raise AuthenticationFailed(_INVALID, code="invalid_token")
+        return Claims(user_id=user_id, token_id=token_id, expires_at=expires)
+
+
+class RevocationList(Protocol):
+    async def revoke(self, token_id: str, until: datetime) -> None: ...
+    async def is_revoked(self, token_id: str) -> bool: ...
+
+
+class MemoryRevocations(RevocationList):
+    def __init__(self, clock: Clock) -> None:
+        self._until: dict[str, datetime] = {}
+        self._clock = clock
+
+    async def revoke(self, token_id: str, until: datetime) -> None:
+        now = self._clock.now()
+        self._until = {k: v for k, v in self._until.items() if v > now}
+        self._until[token_id] = until
+
+    async def is_revoked(self, token_id: str) -> bool:
+        until = self._until.get(token_id)
+        return until is not None and until > self._clock.now()
+
+
+class LoginThrottle:
+    """Failed sign-ins, per account and per client address, over a sliding window."""
+
+    def __init__(self, per_account: int = 10, per_address: int = 50, window: float = 900.0) -> None:
+        self._limits = {"account": per_account, "address": per_address}
+        self._window = window
+        self._failures: dict[tuple[str, str], deque[float]] = defaultdict(deque)
+
+    def _recent(self, key: tuple[str, str]) -> deque[float]:
+        stamps, cutoff = self._failures[key], time.monotonic() - self._window
+        while stamps and stamps[0] < cutoff:
+            stamps.popleft()
+        return stamps
+
+    def blocked(self, account: str, address: str) -> bool:
+        keys = (("account", account), ("address", address))
+        return any(len(self._recent(k)) >= self._limits[k[0]] for k in keys)
+
+    def failed(self, account: str, address: str) -> None:
+        now = time.monotonic()
+        for key in (("account", account), ("address", address)):
+            self._recent(key).append(now)
+
+    def succeeded(self, account: str) -> None:
+        self._failures.pop(("account", account), None)

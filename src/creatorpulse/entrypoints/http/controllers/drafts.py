@@ -1,0 +1,124 @@
+from __future__ import annotations
+
+from uuid import UUID
+
+from dishka.integrations.litestar import FromDishka, inject
+from litestar import Controller, Response, get, post, put
+from litestar.params import Parameter
+
+from creatorpulse.domain.model.drafts import FeedbackSource
+from creatorpulse.domain.model.schedule import format_time
+from creatorpulse.domain.model.users import User
+from creatorpulse.entrypoints.http.controllers.sources import SIGNED_IN
+from creatorpulse.entrypoints.http.deps import Session
+from creatorpulse.entrypoints.http.envelope import Envelope, ok
+from creatorpulse.entrypoints.http.schemas import (
+    DraftOut,
+    DraftPage,
+    FeedbackBody,
+    GenerateBody,
+    GeneratedOut,
+    MessageOut,
+    SettingsBody,
+    SettingsOut,
+    StatsOut,
+)
+from creatorpulse.entrypoints.metrics import Metrics
+from creatorpulse.entrypoints.use_cases import UseCases
+
+
+class DraftsController(Controller):
+    path = "/v1/drafts"
+    tags = ["Drafts"]
+    dependencies = SIGNED_IN
+
+    @get("/")
+    @inject
+    async def list_drafts(
+        self, session: Session, cases: FromDishka[UseCases],
+        page: int = Parameter(query="page", default=1),
+        per_page: int = Parameter(query="per_page", default=10),
+    ) -> Response[Envelope[DraftPage]]:  # fmt: skip
+        found = await cases.read_drafts.page(session.user.id, page, per_page)
+        return ok(
+            DraftPage(
+                data=[DraftOut.of(d) for d in found.drafts], total=found.total,
+                page=found.page, per_page=found.per_page, total_pages=found.total_pages,
+            )
+        )  # fmt: skip
+
+    @post("/generate", status_code=201, opt={"rate_limit": (5, 60)})
+    @inject
+    async def generate(
+        self, session: Session, cases: FromDishka[UseCases], metrics: FromDishka[Metrics],
+        data: GenerateBody | None = None,
+    ) -> Response[Envelope[GeneratedOut]]:  # fmt: skip
+        force = data.force if data else False
+        outcome = await cases.generate_drafts(session.user.id, force=force)
+        count = len(outcome.drafts)
+        metrics.event("drafts_generated", count)
+        if count:
+            message = f"Generated {count} new draft{'s' if count != 1 else ''}"
+        elif outcome.skipped == "emailed_recently":
+            message = "Today's drafts were already emailed; send force=true for more"
+        elif outcome.skipped:
+            message = "Today's drafts are ready already; send force=true for more"
+        else:
+            message = "No draft passed our quality checks this time; try again later"
+        return ok(GeneratedOut(message=message, drafts_generated=count), 201)
+
+    @get("/{draft_id:uuid}")
+    @inject
+    async def get_draft(
+        self, session: Session, draft_id: UUID, cases: FromDishka[UseCases]
+    ) -> Response[Envelope[DraftOut]]:
+        return ok(DraftOut.of(await cases.read_drafts.one(session.user.id, draft_id)))
+
+    @put("/{draft_id:uuid}/feedback")
+    @inject
+    async def vote(
+        self, session: Session, draft_id: UUID, data: FeedbackBody, cases: FromDishka[UseCases],
+        metrics: FromDishka[Metrics],
+    ) -> Response[Envelope[MessageOut]]:  # fmt: skip
+        draft = await cases.record_feedback.by_draft(
+            session.user.id, draft_id, data.feedback_type, FeedbackSource.DASHBOARD
+        )
+        metrics.feedback.labels(data.feedback_type, "dashboard").inc()
+        return ok(MessageOut(f"thanks: the draft is now {draft.status.value}"))
+
+
+def _settings(user: User) -> SettingsOut:
+    paused = user.mail_paused.value if user.mail_paused else None
+    return SettingsOut(
+        timezone=user.timezone, delivery_time=format_time(user.delivery_time),
+        email_notifications=user.email_notifications, mail_paused=paused,
+    )  # fmt: skip
+
+
+class UserController(Controller):
+    path = "/v1"
+    tags = ["User Settings"]
+    dependencies = SIGNED_IN
+
+    @get("/user/settings")
+    async def get_settings(self, session: Session) -> Response[Envelope[SettingsOut]]:
+        return ok(_settings(session.user))
+
+    @put("/user/settings")
+    @inject
+    async def put_settings(
+        self, session: Session, data: SettingsBody, cases: FromDishka[UseCases]
+    ) -> Response[Envelope[SettingsOut]]:
+        user = await cases.account.change_settings(
+            session.user.id, timezone=data.timezone, delivery_time=data.delivery_time,
+            email_notifications=data.email_notifications,
+        )  # fmt: skip
+        return ok(_settings(user))
+
+    @get("/dashboard/stats", tags=["Dashboard"])
+    @inject
+    async def stats(
+        self, session: Session, cases: FromDishka[UseCases]
+    ) -> Response[Envelope[StatsOut]]:
+        s = await cases.read_drafts.stats(session.user.id)
+        return ok(StatsOut(**{f: getattr(s, f) for f in StatsOut.__struct_fields__}))

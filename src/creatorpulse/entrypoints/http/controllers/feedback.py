@@ -1,0 +1,41 @@
+"""Votes from email links (public: the token is the credential)."""
+
+from __future__ import annotations
+
+from dishka.integrations.litestar import FromDishka, inject
+from litestar import Controller, Response, post
+from litestar.params import Parameter
+
+from creatorpulse.domain.model.drafts import FeedbackSource
+from creatorpulse.entrypoints.http.envelope import Envelope, ok
+from creatorpulse.entrypoints.http.schemas import FeedbackBody, MessageOut
+from creatorpulse.entrypoints.metrics import Metrics
+from creatorpulse.entrypoints.use_cases import UseCases
+
+
+async def record_vote(cases: UseCases, metrics: Metrics, token: str, vote: str) -> str:
+    draft = await cases.record_feedback.by_token(token, vote, FeedbackSource.EMAIL)
+    metrics.feedback.labels(vote, "email").inc()
+    return f"thanks: the draft is now {draft.status.value}"
+
+
+class FeedbackController(Controller):
+    path = "/v1/feedback"
+    tags = ["Feedback"]
+    security = [{}]
+
+    @post("/{token:str}", status_code=200, opt={"rate_limit": (10, 60)})
+    @inject
+    async def vote(
+        self, token: str, data: FeedbackBody, cases: FromDishka[UseCases],
+        metrics: FromDishka[Metrics],
+    ) -> Response[Envelope[MessageOut]]:  # fmt: skip
+        return ok(MessageOut(await record_vote(cases, metrics, token, data.feedback_type)))
+
+    @post("/{token:str}/{vote:str}", status_code=200, opt={"rate_limit": (10, 60)})
+    @inject
+    async def vote_in_path(
+        self, token: str, vote: str, cases: FromDishka[UseCases], metrics: FromDishka[Metrics],
+        source: str = Parameter(query="source", default="email"),
+    ) -> Response[Envelope[MessageOut]]:  # fmt: skip
+        return ok(MessageOut(await record_vote(cases, metrics, token, vote)))

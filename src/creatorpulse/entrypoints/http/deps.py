@@ -1,0 +1,61 @@
+"""Who is asking: the signed-in creator behind a bearer token."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+from dishka import AsyncContainer
+from litestar import Request
+
+from creatorpulse.domain.model.errors import AuthenticationFailed, NotFound
+from creatorpulse.domain.model.users import User
+from creatorpulse.entrypoints.http.auth import Claims, RevocationList, TokenService
+from creatorpulse.entrypoints.use_cases import UseCases
+
+_MISSING = "sign in first: send 'Authorization: Bearer <token>'"
+
+
+class Session(msgspec.Struct, frozen=True):
+    user: User
+    claims: Claims
+
+
+async def resolve(request: Request[Any, Any, Any], kind: Any) -> Any:
+    container: AsyncContainer = request.state.dishka_container
+    return await container.get(kind)
+
+
+def client_address(request: Request[Any, Any, Any]) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+async def signed_in(request: Request[Any, Any, Any]) -> Session:
+    """Any valid, unrevoked token of an active account (verified or not)."""
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise AuthenticationFailed(_MISSING, code="missing_token")
+    tokens: TokenService = await resolve(request, TokenService)
+    revocations: RevocationList = await resolve(request, RevocationList)
+    cases: UseCases = await resolve(request, UseCases)
+    claims = tokens.verify(token.strip())
+    if await revocations.is_revoked(claims.token_id):
+        raise AuthenticationFailed("this session has been signed out", code="revoked_token")
+    try:
+        user = await cases.account.get(claims.user_id)
+    except NotFound:
+        raise AuthenticationFailed("this account no longer exists", code="invalid_token") from None
+    if not user.active:
+        raise AuthenticationFailed("this account is not active", code="inactive_account")
+    return Session(user=user, claims=claims)
+
+
+async def verified(account: Session) -> Session:
+    """A signed-in creator whose email address is verified (every endpoint but /v1/me)."""
+    if not account.user.email_verified:
+        raise AuthenticationFailed(
+            "verify your email address first: follow the link we emailed you",
+            code="email_not_verified",
+        )
+    return account

@@ -1,0 +1,78 @@
+"""The contract's rate limits, with X-RateLimit-* headers; per user when signed in, per client
+address otherwise. Fixed windows in this process (one API process; see docs/decisions.md)."""
+
+from __future__ import annotations
+
+import math
+import time
+from typing import Any
+
+import jwt
+from litestar.enums import ScopeType
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
+
+from creatorpulse.entrypoints.http.errors import RateLimited
+
+DEFAULT = (100, 60)
+
+
+class WindowCounter:
+    def __init__(self, factor: float) -> None:
+        self.factor = factor
+        self._windows: dict[str, tuple[float, int]] = {}
+
+    def hit(self, key: str, limit: int, period: int) -> tuple[int, int, int, bool]:
+        """Count one request: (limit, remaining, reset epoch seconds, over the limit?)."""
+        now = time.time()
+        start, count = self._windows.get(key, (now, 0))
+        if now - start >= period:
+            start, count = now, 0
+        count += 1
+        self._windows[key] = (start, count)
+        if len(self._windows) > 100_000:  # bound memory: drop windows that have ended
+            self._windows = {k: v for k, v in self._windows.items() if now - v[0] < period}
+        cap = max(1, math.floor(limit * self.factor))
+        return cap, max(0, cap - count), math.ceil(start + period), count > cap
+
+
+def _subject(scope: Scope) -> str:
+    for name, value in scope.get("headers") or []:
+        if name == b"authorization" and value[:7].lower() == b"bearer ":
+            try:  # unverified on purpose: it only picks the bucket; auth happens later
+                sub = jwt.decode(value[7:].decode("latin-1"), options={"verify_signature": False})
+                return f"user:{sub.get('sub')}"
+            except jwt.PyJWTError:
+                break
+    client = scope.get("client")
+    return f"ip:{client[0] if client else 'unknown'}"
+
+
+def rate_limit_middleware(counter: WindowCounter) -> Any:
+    def middleware(app: ASGIApp) -> ASGIApp:
+        async def handle(scope: Scope, receive: Receive, send: Send) -> None:
+            handler = scope.get("route_handler")
+            if scope["type"] != ScopeType.HTTP or counter.factor == 0 or handler is None:
+                await app(scope, receive, send)
+                return
+            limit, period = handler.opt.get("rate_limit", DEFAULT)
+            key = f"{scope['method']} {scope.get('path_template')}|{_subject(scope)}"
+            cap, remaining, reset, over = counter.hit(key, limit, period)
+            headers = {
+                "X-RateLimit-Limit": str(cap), "X-RateLimit-Remaining": str(remaining),
+                "X-RateLimit-Reset": str(reset),
+            }  # fmt: skip
+            if over:
+                wait = str(max(1, reset - int(time.time())))
+                raise RateLimited(cap, reset, headers | {"Retry-After": wait})
+            raw = [(k.lower().encode(), v.encode()) for k, v in headers.items()]
+
+            async def send_with_headers(message: Message) -> None:
+                if message["type"] == "http.response.start":
+                    message["headers"] = list(message.get("headers") or []) + raw
+                await send(message)
+
+            await app(scope, receive, send_with_headers)
+
+        return handle
+
+    return middleware
