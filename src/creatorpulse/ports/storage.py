@@ -76,7 +76,10 @@ class StyleChunkRepository(Protocol):
     async def nearest(
         self, user_id: UUID, vector: Sequence[float], limit: int
     ) -> list[tuple[StyleChunk, float]]:
-        """The user's `limit` chunks with the highest cosine similarity, best first."""
+        """The user's `limit` chunks with the highest cosine similarity, best first.
+
+        The chunks come without their vectors (`embedding` is empty): callers need the text.
+        """
 
     async def count_for_user(self, user_id: UUID) -> int: ...
 

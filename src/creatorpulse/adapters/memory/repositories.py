@@ -8,6 +8,8 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
+import msgspec
+
 from creatorpulse.adapters.memory.store import Transaction
 from creatorpulse.domain.model.drafts import Draft, Feedback
 from creatorpulse.domain.model.emails import DeliveryStatus, EmailDelivery, EmailKind
@@ -182,7 +184,8 @@ class MemoryStyleChunks(_Repo, storage.StyleChunkRepository):
             similarity = sum(a * b for a, b in zip(c.embedding, vector, strict=True))
             scored.append((c, similarity / (norm * query_norm)))
         scored.sort(key=lambda pair: (-pair[1], str(pair[0].id)))
-        return scored[:limit]
+        # Like Postgres: the vectors stay in the store; callers need the text and similarity.
+        return [(msgspec.structs.replace(c, embedding=[]), s) for c, s in scored[:limit]]
 
     async def count_for_user(self, user_id: UUID) -> int:
         return sum(1 for c in self._tx.rows("style_chunks", copies=False) if c.user_id == user_id)
@@ -192,8 +195,7 @@ class MemoryItems(_Repo, storage.SourceItemRepository):
     async def add_new(self, items: Sequence[SourceItem]) -> list[SourceItem]:
         if not items:
             return []
-        rows = self._tx.rows("items", copies=False)
-        seen = {(i.source_id, i.content_hash) for i in rows}
+        seen = self._stored_keys({i.content_hash for i in items})
         stored = []
         for item in items:
             key = (item.source_id, item.content_hash)
@@ -202,6 +204,15 @@ class MemoryItems(_Repo, storage.SourceItemRepository):
                 self._tx.put("items", item.id, item)
                 stored.append(item)
         return stored
+
+    def _stored_keys(self, hashes: set[str]) -> set[tuple[UUID, str]]:
+        """(source, hash) of visible rows with one of `hashes`; the str test comes first, as
+        it is far cheaper than the visibility check, which the fetch cycle runs 10^7 times."""
+        changed = self._tx.changes["items"]
+        committed = self._tx.store.tables["items"]
+        rows = [r for r in committed.values() if r.content_hash in hashes and r.id not in changed]
+        rows += [r for r in changed.values() if r is not None and r.content_hash in hashes]
+        return {(r.source_id, r.content_hash) for r in rows if self._tx.visible("items", r)}
 
     async def get(self, item_id: UUID) -> SourceItem | None:
         found: SourceItem | None = self._tx.get("items", item_id)

@@ -31,7 +31,8 @@ class Database:
             max_size=self._max,
             open=False,
             configure=register_vector_async,
-            kwargs={"autocommit": False},
+            # Autocommit: PgUnitOfWork sends BEGIN together with its scope in one round trip.
+            kwargs={"autocommit": True},
         )
         await pool.open(wait=True)
         self._pool = pool

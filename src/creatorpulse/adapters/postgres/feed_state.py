@@ -8,9 +8,7 @@ from creatorpulse.adapters.postgres.rows import PgRepository, fields
 from creatorpulse.domain.model.feed_state import FeedFetchState
 from creatorpulse.ports.storage import FeedStateRepository
 
-STATE = (
-    "url, etag, last_modified, next_check_after, checked_at, last_error, consecutive_failures"
-)
+STATE = "url, etag, last_modified, next_check_after, checked_at, last_error, consecutive_failures"
 
 
 class PgFeedState(PgRepository, FeedStateRepository):

@@ -201,18 +201,18 @@ class PgStyleChunks(PgRepository, storage.StyleChunkRepository):
     async def nearest(
         self, user_id: UUID, vector: Sequence[float], limit: int
     ) -> list[tuple[StyleChunk, float]]:
-        # Exact search: ORDER BY the distance operator over one user's rows (PRODUCT decision 6).
+        # Exact search over one user's rows (PRODUCT decision 6); the distance is computed once
+        # and the vectors stay in the database: callers need the text and the similarity.
         rows = await self._rows(
-            "SELECT id, user_id, style_post_id, content, embedding, created_at, "
-            "1 - (embedding <=> %(q)s) AS similarity FROM style_vectors "
-            "WHERE user_id = %(user)s ORDER BY embedding <=> %(q)s, id LIMIT %(limit)s",
+            "SELECT id, user_id, style_post_id, content, created_at, "
+            "embedding <=> %(q)s AS distance FROM style_vectors "
+            "WHERE user_id = %(user)s ORDER BY distance, id LIMIT %(limit)s",
             {"q": Vector(list(vector)), "user": user_id, "limit": limit},
         )
         found = []
         for row in rows:
-            similarity = float(row.pop("similarity"))
-            row["embedding"] = row["embedding"].to_list()
-            found.append((msgspec.convert(row, StyleChunk), similarity))
+            similarity = 1.0 - float(row.pop("distance"))
+            found.append((msgspec.convert(row | {"embedding": []}, StyleChunk), similarity))
         return found
 
     async def count_for_user(self, user_id: UUID) -> int:
@@ -232,10 +232,10 @@ class PgItems(PgRepository, storage.SourceItemRepository):
         inserted = await self._rows(
             "INSERT INTO source_content (id, source_id, user_id, title, content, url, "
             "published_at, content_hash, processed, created_at) "
-            "SELECT i.* FROM unnest(%(id)s::uuid[], %(source_id)s::uuid[], %(user_id)s::uuid[], "
-            "%(title)s::text[], %(content)s::text[], %(url)s::text[], "
-            "%(published_at)s::timestamptz[], %(content_hash)s::text[], %(processed)s::bool[], "
-            "%(created_at)s::timestamptz[]) AS i(id, source_id, user_id, title, content, url, "
+            "SELECT i.* FROM unnest(%(id)b::uuid[], %(source_id)b::uuid[], %(user_id)b::uuid[], "
+            "%(title)b::text[], %(content)b::text[], %(url)b::text[], "
+            "%(published_at)b::timestamptz[], %(content_hash)b::text[], %(processed)b::bool[], "
+            "%(created_at)b::timestamptz[]) AS i(id, source_id, user_id, title, content, url, "
             "published_at, content_hash, processed, created_at) "
             "WHERE EXISTS (SELECT 1 FROM sources s WHERE s.id = i.source_id) "
             "ON CONFLICT (source_id, content_hash) DO NOTHING RETURNING id",

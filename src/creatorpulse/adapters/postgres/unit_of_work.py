@@ -6,7 +6,7 @@ from types import TracebackType
 from typing import Any, Self
 from uuid import UUID
 
-from psycopg import AsyncConnection
+from psycopg import AsyncConnection, sql
 from psycopg_pool import AsyncConnectionPool
 
 from creatorpulse.adapters.postgres import repositories as repos
@@ -14,6 +14,9 @@ from creatorpulse.adapters.postgres.feed_state import PgFeedState
 from creatorpulse.ports.storage import UnitOfWork, UnitOfWorkFactory
 
 SYSTEM_ROLE = "creatorpulse_system"
+# Connections are in autocommit mode; we open and end transactions ourselves.
+_BEGIN_SYSTEM = f"BEGIN; SET LOCAL ROLE {SYSTEM_ROLE}"
+_BEGIN_USER = sql.SQL("BEGIN; SELECT set_config('app.user_id', {}, true)")
 
 
 class PgUnitOfWork(UnitOfWork):
@@ -43,11 +46,12 @@ class PgUnitOfWork(UnitOfWork):
         return self
 
     async def _begin(self, conn: AsyncConnection[Any]) -> None:
-        # Both settings are transaction-local: a pooled connection carries nothing over.
+        # One round trip opens the transaction and scopes it. Both settings are
+        # transaction-local: a pooled connection carries nothing over to its next user.
         if self._scope is None:
-            await conn.execute(f"SET LOCAL ROLE {SYSTEM_ROLE}")
+            await conn.execute(_BEGIN_SYSTEM)
         else:
-            await conn.execute("SELECT set_config('app.user_id', %s, true)", (str(self._scope),))
+            await conn.execute(_BEGIN_USER.format(sql.Literal(str(self._scope))))
 
     async def __aexit__(
         self,
@@ -59,18 +63,18 @@ class PgUnitOfWork(UnitOfWork):
         if conn is None:
             return
         try:
-            await conn.rollback()  # whatever was not committed is dropped
+            await conn.execute("ROLLBACK")  # whatever was not committed is dropped
         finally:
             await self._pool.putconn(conn)
 
     async def commit(self) -> None:
         assert self._conn is not None, "commit() outside the transaction block"
-        await self._conn.commit()
+        await self._conn.execute("COMMIT")
         await self._begin(self._conn)  # later statements in the block stay scoped
 
     async def rollback(self) -> None:
         assert self._conn is not None, "rollback() outside the transaction block"
-        await self._conn.rollback()
+        await self._conn.execute("ROLLBACK")
         await self._begin(self._conn)
 
 

