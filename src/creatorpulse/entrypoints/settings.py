@@ -9,6 +9,8 @@ from urllib.parse import urlsplit
 
 import msgspec
 
+from creatorpulse.adapters.mail.smtp import SmtpUrlError, parse_smtp_url
+
 
 class SettingsError(ValueError):
     """An environment variable holds a value we cannot use; the message names it."""
@@ -78,6 +80,16 @@ def _database_url(env: Mapping[str, str]) -> str | None:
     return raw
 
 
+def _smtp_url(env: Mapping[str, str]) -> str | None:
+    raw = env.get("SMTP_URL") or None
+    if raw is not None:
+        try:
+            parse_smtp_url(raw)
+        except SmtpUrlError as error:  # its message never shows the password
+            raise SettingsError(f"SMTP_URL: {error}") from None
+    return raw
+
+
 def _secret(env: Mapping[str, str], name: str, minimum: int = 0) -> str | None:
     value = env.get(name) or None
     if value is not None and len(value.encode()) < minimum:
@@ -137,7 +149,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             sendgrid_api_key=env.get("SENDGRID_API_KEY") or None,
             sendgrid_base_url=_optional_url(env, "SENDGRID_BASE_URL", "https://api.sendgrid.com"),
             sendgrid_webhook_public_key=env.get("SENDGRID_WEBHOOK_PUBLIC_KEY") or None,
-            smtp_url=env.get("SMTP_URL") or None,
+            smtp_url=_smtp_url(env),
             twitter_bearer_token=env.get("TWITTER_BEARER_TOKEN") or None,
             twitter_base_url=_optional_url(env, "TWITTER_BASE_URL", "https://api.x.com"),
         )
