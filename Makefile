@@ -15,6 +15,9 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
+	$(BIN)/creatorpulse serve
+
+demo: $(STAMP)
 	$(BIN)/creatorpulse demo
 
 lint: $(STAMP)
