@@ -53,7 +53,7 @@ def test_readme_example_runs_as_shown(tmp_path: Path) -> None:
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert "email written to outbox/" in done.stdout
-    assert len(list((tmp_path / "outbox").glob("*.eml"))) == 2  # verification + daily
+    assert len(list((tmp_path / "outbox").glob("*.eml"))) == 3  # verification, welcome, daily
 
 
 def test_db_url_migrate_and_stop_on_the_embedded_database(tmp_path: Path) -> None:

@@ -105,8 +105,11 @@ async def test_bounces_and_spam_reports_pause_mail(
 ) -> None:
     user = await _verified(cases)
     async with cases.ports.uow.for_user(user.id) as tx:
-        [verification] = await tx.deliveries.list_for_user(user.id)
-    assert verification.email_type is EmailKind.VERIFICATION
+        verification, welcome = await tx.deliveries.list_for_user(user.id)
+    assert (verification.email_type, welcome.email_type) == (
+        EmailKind.VERIFICATION,
+        EmailKind.WELCOME,
+    )
     applied = await cases.apply_delivery_event(
         DeliveryEvent(kind=kind, message_id=verification.provider_message_id)
     )
@@ -127,7 +130,7 @@ async def test_an_event_for_an_unknown_delivery_changes_nothing(cases: UseCases)
 async def test_delivered_event_marks_delivered(cases: UseCases, clock: FixedClock) -> None:
     user = await _verified(cases)
     async with cases.ports.uow.for_user(user.id) as tx:
-        [verification] = await tx.deliveries.list_for_user(user.id)
+        verification, _ = await tx.deliveries.list_for_user(user.id)
     await cases.apply_delivery_event(
         DeliveryEvent(kind=DeliveryEventKind.DELIVERED, delivery_id=verification.id)
     )

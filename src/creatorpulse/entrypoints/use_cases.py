@@ -62,7 +62,7 @@ class UseCases:
         self.ports = p
         mail = SendTransactionalEmail(p.uow, p.mailer, p.clock, p.ids)
         self.register = RegisterUser(p.uow, p.hasher, p.clock, p.ids, p.tokens, mail, base_url)
-        self.verify_email = VerifyEmail(p.uow, p.clock)
+        self.verify_email = VerifyEmail(p.uow, p.clock, mail, base_url)
         self.authenticate = Authenticate(p.uow, p.hasher, p.clock)
         self.request_reset = RequestPasswordReset(p.uow, p.clock, p.tokens, mail, base_url)
         self.reset_password = ResetPassword(p.uow, p.hasher, p.clock)

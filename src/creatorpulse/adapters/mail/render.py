@@ -29,6 +29,7 @@ from creatorpulse.domain.model.emails import (
     PasswordResetEmail,
     SourceDisabledEmail,
     VerificationEmail,
+    WelcomeEmail,
 )
 
 LINKEDIN_SHARE = "https://www.linkedin.com/feed/?shareActive=true&text="
@@ -49,6 +50,8 @@ def render(message: Email) -> RenderedEmail:
             return _daily(message)
         case VerificationEmail():
             return _verification(message)
+        case WelcomeEmail():
+            return _welcome(message)
         case PasswordResetEmail():
             return _password_reset(message)
         case SourceDisabledEmail():
@@ -203,6 +206,20 @@ def _verification(message: VerificationEmail) -> RenderedEmail:
         lines=["Welcome to CreatorPulse! Confirm this address to start getting daily drafts."],
         action=("Confirm my email", message.verify_url),
         closing="If you did not sign up for CreatorPulse, you can ignore this email.",
+    )
+
+
+def _welcome(message: WelcomeEmail) -> RenderedEmail:
+    return _simple(
+        subject="Welcome to CreatorPulse",
+        lines=[
+            "Your address is confirmed. Three steps and your first drafts arrive tomorrow:",
+            "1. Add the feeds and X accounts you read.",
+            "2. Paste 10 or more of your own LinkedIn posts, so the drafts sound like you.",
+            "3. Pick your delivery time. Vote 👍 or 👎 on each draft to steer the next ones.",
+        ],
+        action=("Set up my sources", message.start_url),
+        closing="You can change your delivery time or unsubscribe at any moment in settings.",
     )
 
 

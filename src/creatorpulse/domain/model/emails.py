@@ -82,6 +82,11 @@ class VerificationEmail(msgspec.Struct, frozen=True, kw_only=True):
     verify_url: str
 
 
+class WelcomeEmail(msgspec.Struct, frozen=True, kw_only=True):
+    to: str
+    start_url: str
+
+
 class PasswordResetEmail(msgspec.Struct, frozen=True, kw_only=True):
     to: str
     reset_url: str
@@ -103,7 +108,9 @@ class DailyDraftsEmail(msgspec.Struct, frozen=True, kw_only=True):
     settings_url: str
 
 
-Email = VerificationEmail | PasswordResetEmail | SourceDisabledEmail | DailyDraftsEmail
+Email = (
+    VerificationEmail | WelcomeEmail | PasswordResetEmail | SourceDisabledEmail | DailyDraftsEmail
+)
 
 
 class OutgoingEmail(msgspec.Struct, frozen=True, kw_only=True):

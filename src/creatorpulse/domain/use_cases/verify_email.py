@@ -1,16 +1,25 @@
 from __future__ import annotations
 
+from creatorpulse.domain.model.emails import EmailKind, WelcomeEmail
 from creatorpulse.domain.model.errors import InvalidInput
 from creatorpulse.domain.model.text import token_hash
 from creatorpulse.domain.model.tokens import TokenPurpose
 from creatorpulse.domain.model.users import User
+from creatorpulse.domain.use_cases.outbound_mail import SendTransactionalEmail
 from creatorpulse.ports.clock import Clock
 from creatorpulse.ports.storage import UnitOfWorkFactory
 
 
 class VerifyEmail:
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock) -> None:
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        clock: Clock,
+        send_email: SendTransactionalEmail | None = None,
+        base_url: str = "",
+    ) -> None:
         self._uow, self._clock = uow, clock
+        self._send_email, self._base_url = send_email, base_url.rstrip("/")
 
     async def __call__(self, token: object) -> User:
         invalid = InvalidInput.of(
@@ -27,4 +36,7 @@ class VerifyEmail:
             user.verify_email(now)
             await tx.users.update(user)
             await tx.commit()
+        if self._send_email is not None:
+            welcome = WelcomeEmail(to=user.email, start_url=f"{self._base_url}/sources")
+            await self._send_email(user.id, EmailKind.WELCOME, welcome)
         return user
