@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from creatorpulse.domain.model.drafts import DRAFT_MAX, DRAFT_MIN
 from creatorpulse.domain.model.text import URL_PATTERN
 
 COPY_RUN_WORDS = 8
+NEAR_DUPLICATE_WORDS = 3
+NEAR_DUPLICATE_SHARE = 0.5  # Jaccard of word trigrams with a draft of the last 14 days
 _WORD = re.compile(r"[\w']+")
 
 
@@ -20,6 +22,8 @@ class DraftRejection(enum.StrEnum):
     INVENTED_LINK = "invented_link"
     COPIES_STYLE_POST = "copies_style_post"
     COPIES_ITEM = "copies_item"
+    OFF_TOPIC = "off_topic"
+    NEAR_DUPLICATE = "near_duplicate"
 
 
 def _shingles(text: str, n: int = COPY_RUN_WORDS) -> set[tuple[str, ...]]:
@@ -34,6 +38,8 @@ def review_draft(
     item_text: str,
     item_url: str | None,
     style_posts: Iterable[str],
+    key_terms: Sequence[str] = (),
+    recent_drafts: Iterable[str] = (),
 ) -> DraftRejection | None:
     """Why the draft must not be kept, or None when it may be."""
     if len(text) < DRAFT_MIN:
@@ -52,4 +58,13 @@ def review_draft(
         return DraftRejection.COPIES_STYLE_POST
     if len(mine & _shingles(item_text)) > 2:  # a short quote is fine; paragraphs are not
         return DraftRejection.COPIES_ITEM
+    lowered = text.lower()
+    if key_terms and not any(term in lowered for term in key_terms[:6]):
+        return DraftRejection.OFF_TOPIC
+    trigrams = _shingles(text, NEAR_DUPLICATE_WORDS)
+    for earlier in recent_drafts:
+        theirs = _shingles(earlier, NEAR_DUPLICATE_WORDS)
+        overlap = len(trigrams & theirs) / max(len(trigrams | theirs), 1)
+        if overlap > NEAR_DUPLICATE_SHARE:
+            return DraftRejection.NEAR_DUPLICATE
     return None

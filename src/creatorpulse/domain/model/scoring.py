@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import msgspec
 
+from creatorpulse.domain.model.formats import format_features
+from creatorpulse.domain.model.preferences import Preferences
 from creatorpulse.domain.model.text import count_hashtags
 from creatorpulse.domain.model.voice import StyleProfile, ends_with_question, paragraphs
 
@@ -20,6 +22,7 @@ class EngagementScore(msgspec.Struct, frozen=True):
     score: float
     features: dict[str, float]
     weights: dict[str, float]
+    learned: dict[str, float] = msgspec.field(default_factory=dict)
 
 
 def _hook(first_line: str) -> float:
@@ -48,7 +51,24 @@ def _hashtags(count: int) -> float:
     return 1.0 if count <= 3 else max(0.0, 1.0 - (count - 3) / 3)
 
 
-def score_draft(text: str, profile: StyleProfile) -> EngagementScore:
+def score_draft(
+    text: str, profile: StyleProfile, preferences: Preferences | None = None
+) -> EngagementScore:
+    """Interpretable features scored 0-10, blended with the creator's learned taste once their
+    votes say something (the blend grows with the number of votes, up to half)."""
+    base = _base_score(text, profile)
+    if preferences is None or not preferences.knows_format():
+        return base
+    liked = preferences.like_probability(format_features(text))
+    share = min(0.5, preferences.votes / 20)
+    blended = round(min(10.0, max(0.0, (1 - share) * base.score + share * 10 * liked)), 1)
+    learned = {"like_probability": round(liked, 4), "share": share, "base": base.score}
+    return EngagementScore(
+        score=blended, features=base.features, weights=base.weights, learned=learned
+    )
+
+
+def _base_score(text: str, profile: StyleProfile) -> EngagementScore:
     first_line = text.strip().split("\n", 1)[0]
     features = {
         "hook": round(_hook(first_line), 3),

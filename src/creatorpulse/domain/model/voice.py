@@ -16,7 +16,7 @@ _EMOJI = re.compile(
 )
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]?")
 _WORD = re.compile(r"[A-Za-z']+")
-_STOP = frozenset(
+STOP_WORDS = _STOP = frozenset(
     [
         "the",
         "a",

@@ -1,8 +1,9 @@
-"""A creator's drafts for today: pick items, retrieve their voice, write, gate, score, keep."""
+"""A creator's drafts for today: rank fresh items for them, retrieve their voice, write, gate,
+score, keep — and explain every choice in the draft's metadata."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -11,36 +12,49 @@ import msgspec
 from creatorpulse.domain.model.drafts import (
     EMAILED_RECENTLY,
     MAX_DRAFTS,
+    MIN_DRAFTS,
     RECENT_ITEMS,
     Draft,
     DraftStatus,
 )
 from creatorpulse.domain.model.errors import InvalidInput, NotFound
-from creatorpulse.domain.model.items import SourceItem
+from creatorpulse.domain.model.formats import format_features
+from creatorpulse.domain.model.preferences import Preferences
 from creatorpulse.domain.model.quality import review_draft
-from creatorpulse.domain.model.retrieval import (
-    DEFAULT_SIMILARITY_FLOOR,
-    choose_items,
-    select_examples,
-)
+from creatorpulse.domain.model.ranking import Candidate, Ranked, diversify, score_candidate
+from creatorpulse.domain.model.retrieval import DEFAULT_SIMILARITY_FLOOR, select_examples
 from creatorpulse.domain.model.schedule import local_date
 from creatorpulse.domain.model.scoring import score_draft
 from creatorpulse.domain.model.style import MIN_POSTS_FOR_DRAFTS, StyleMatch
+from creatorpulse.domain.model.topics import key_terms
 from creatorpulse.domain.model.voice import StyleProfile
 from creatorpulse.ports.clock import Clock
 from creatorpulse.ports.embedder import Embedder
-from creatorpulse.ports.generator import DraftBrief, DraftGenerator, ItemBrief
+from creatorpulse.ports.generator import DraftBrief, DraftGenerator, GeneratedDraft, ItemBrief
 from creatorpulse.ports.ids import IdGenerator
 from creatorpulse.ports.language import LanguageDetector
 from creatorpulse.ports.storage import UnitOfWork, UnitOfWorkFactory
 
 CANDIDATE_CHUNKS = 20
+MAX_CANDIDATES = 30
+LEARNING_WINDOW = timedelta(days=90)
+DUPLICATE_WINDOW = timedelta(days=14)
 
 
 class GenerationOutcome(msgspec.Struct, kw_only=True):
     drafts: list[Draft]
     skipped: str | None = None  # why nothing was generated, when nothing was
     rejected: dict[str, str] = msgspec.field(default_factory=dict)  # item id -> reason
+    notes: list[str] = msgspec.field(default_factory=list)  # why fewer than 3, when fewer
+
+
+class _Context(msgspec.Struct, kw_only=True):
+    items: list[Any]
+    posts: list[str]
+    names: dict[UUID, str]
+    liked: list[Draft]
+    recent_texts: list[str]
+    preferences: Preferences
 
 
 class GenerateDrafts:
@@ -60,6 +74,20 @@ class GenerateDrafts:
 
     async def __call__(self, user_id: UUID, *, force: bool = False) -> GenerationOutcome:
         now = self._clock.now()
+        loaded = await self._load(user_id, force, now)
+        if isinstance(loaded, GenerationOutcome):
+            return loaded
+        profile = StyleProfile.from_posts(loaded.posts)
+        candidates, matches = await self._candidates(user_id, loaded)
+        chosen = diversify(
+            [score_candidate(c, loaded.preferences, now) for c in candidates], MAX_DRAFTS
+        )
+        written, model = await self._write(loaded, profile, chosen, matches)
+        return await self._keep(user_id, now, loaded, profile, chosen, matches, written, model)
+
+    async def _load(
+        self, user_id: UUID, force: bool, now: datetime
+    ) -> _Context | GenerationOutcome:
         async with self._uow.for_user(user_id) as tx:
             user = await tx.users.get(user_id)
             if user is None or not user.active:
@@ -67,91 +95,109 @@ class GenerateDrafts:
             trained = await tx.style_posts.count_processed(user_id)
             if trained < MIN_POSTS_FOR_DRAFTS:
                 raise InvalidInput.of(
-                    "style_posts",
-                    "insufficient_style_training",
+                    "style_posts", "insufficient_style_training",
                     f"drafts need at least {MIN_POSTS_FOR_DRAFTS} processed style posts; "
                     f"you have {trained}",
-                )
-            if not force:
-                skipped = await self._reason_to_wait(tx, user_id, user.timezone, now)
-                if skipped:
-                    return GenerationOutcome(drafts=[], skipped=skipped)
-            items = choose_items(
-                await tx.items.list_recent(user_id, now - RECENT_ITEMS), MAX_DRAFTS
-            )
+                )  # fmt: skip
+            skipped = None if force else await self._reason_to_wait(tx, user_id, user.timezone, now)
+            if skipped:
+                return GenerationOutcome(drafts=[], skipped=skipped)
+            items = await tx.items.list_recent(user_id, now - RECENT_ITEMS)
             if not items:
                 raise InvalidInput.of(
-                    "sources",
-                    "no_recent_content",
+                    "sources", "no_recent_content",
                     "your sources published nothing usable in the last 24 hours",
-                )
+                )  # fmt: skip
             posts = [p.content for p in await tx.style_posts.list_for_user(user_id)]
-            recent = await tx.drafts.list_since(user_id, now - 30 * RECENT_ITEMS)
+            history = await tx.drafts.list_since(user_id, now - LEARNING_WINDOW)
             names = {s.id: s.name for s in await tx.sources.list_for_user(user_id)}
-        liked = [d.content for d in recent if d.status is DraftStatus.APPROVED][:3]
-        profile = StyleProfile.from_posts(posts)
-        examples = await self._examples(user_id, items)
+        return _Context(
+            items=items, posts=posts, names=names,
+            liked=[d for d in history if d.status is DraftStatus.APPROVED][:5],
+            recent_texts=[d.content for d in history if d.created_at >= now - DUPLICATE_WINDOW],
+            preferences=Preferences.from_drafts(history),
+        )  # fmt: skip
+
+    async def _candidates(
+        self, user_id: UUID, ctx: _Context
+    ) -> tuple[list[Candidate], dict[UUID, list[StyleMatch]]]:
+        items = sorted(ctx.items, key=lambda i: (i.published_at, str(i.id)), reverse=True)
+        items = items[:MAX_CANDIDATES]
+        texts = [f"{i.title}\n\n{i.content}" if i.title else i.content for i in items]
+        vectors = await self._embedder.embed_queries(texts + [d.content for d in ctx.liked])
+        liked_vectors = vectors[len(items) :]
+        candidates, matches = [], {}
+        async with self._uow.for_user(user_id) as tx:
+            for item, vector in zip(items, vectors, strict=False):
+                nearest = await tx.style_chunks.nearest(user_id, vector, CANDIDATE_CHUNKS)
+                matches[item.id] = select_examples(nearest, self._floor)
+                own = [s for _, s in nearest[:3]]
+                liked = [sum(a * b for a, b in zip(vector, v, strict=True)) for v in liked_vectors]
+                relevance = max(sum(own) / max(len(own), 1), max(liked, default=0.0))
+                candidates.append(
+                    Candidate(
+                        item=item, vector=vector, relevance=relevance,
+                        terms=key_terms(item.content, item.title),
+                    )
+                )  # fmt: skip
+        return candidates, matches
+
+    async def _write(
+        self, ctx: _Context, profile: StyleProfile, chosen: list[Ranked],
+        matches: dict[UUID, list[StyleMatch]],
+    ) -> tuple[list[GeneratedDraft], Any]:  # fmt: skip
         brief = DraftBrief(
-            profile=profile,
-            liked_drafts=liked,
-            own_posts=posts,
+            profile=profile, liked_drafts=[d.content for d in ctx.liked[:3]], own_posts=ctx.posts,
             items=[
                 ItemBrief(
-                    item_id=item.id,
-                    title=item.title,
-                    content=item.content,
-                    url=item.url,
-                    source_name=None,
-                    examples=[m.chunk.content for m in examples[item.id]],
+                    item_id=r.candidate.item.id, title=r.candidate.item.title,
+                    content=r.candidate.item.content, url=r.candidate.item.url,
+                    source_name=ctx.names.get(r.candidate.item.source_id),
+                    examples=[m.chunk.content for m in matches[r.candidate.item.id]],
                 )
-                for item in items
+                for r in chosen
             ],
-        )
-        result = await self._generator.write(brief)
-        by_id = {item.id: item for item in items}
+        )  # fmt: skip
+        result = await self._generator.write(brief) if chosen else None
+        return (result.drafts if result else []), result
+
+    async def _keep(
+        self, user_id: UUID, now: datetime, ctx: _Context, profile: StyleProfile,
+        chosen: list[Ranked], matches: dict[UUID, list[StyleMatch]],
+        written: list[GeneratedDraft], result: Any,
+    ) -> GenerationOutcome:  # fmt: skip
+        by_id = {r.candidate.item.id: r for r in chosen}
         drafts: list[Draft] = []
         rejected: dict[str, str] = {}
         async with self._uow.for_user(user_id) as tx:
-            for written in result.drafts:
-                item = by_id.get(written.item_id)
-                if item is None:
+            for text in written:
+                ranked = by_id.get(text.item_id)
+                if ranked is None or any(d.source_item_id == text.item_id for d in drafts):
                     continue
+                item, terms = ranked.candidate.item, ranked.candidate.terms
                 reason = review_draft(
-                    written.content.strip(),
-                    language=self._language.detect(written.content),
-                    item_text=item.content,
-                    item_url=item.url,
-                    style_posts=posts,
-                )
+                    text.content.strip(), language=self._language.detect(text.content),
+                    item_text=item.content, item_url=item.url, style_posts=ctx.posts,
+                    key_terms=terms, recent_drafts=ctx.recent_texts + [d.content for d in drafts],
+                )  # fmt: skip
                 if reason is not None:
                     rejected[str(item.id)] = reason
                     continue
-                score = score_draft(written.content, profile)
-                metadata: dict[str, Any] = {
-                    "source_item_id": str(item.id),
-                    "source_url": item.url,
-                    "model": result.model,
-                    "parameters": result.parameters,
-                    "usage": result.usage,
-                    "style_examples": [_describe(m) for m in examples[item.id]],
-                    "similarity_floor": self._floor,
-                    "score": {"features": score.features, "weights": score.weights},
-                }
+                score = score_draft(text.content, profile, ctx.preferences)
+                metadata = _metadata(text.content, ranked, matches[item.id], score, result, ctx)
+                metadata["similarity_floor"] = self._floor
                 draft = Draft.create(
-                    id=self._ids.new_id(),
-                    user_id=user_id,
-                    content=written.content,
-                    source_item_id=item.id,
-                    source_name=names.get(item.source_id),
-                    engagement_score=score.score,
-                    metadata=metadata,
-                    now=now,
-                )
+                    id=self._ids.new_id(), user_id=user_id, content=text.content,
+                    source_item_id=item.id, source_name=ctx.names.get(item.source_id),
+                    engagement_score=score.score, metadata=metadata, now=now,
+                )  # fmt: skip
                 await tx.drafts.add(draft)
                 drafts.append(draft)
-            await tx.items.mark_processed([i.id for i in items])
+            await tx.items.mark_processed([r.candidate.item.id for r in chosen])
             await tx.commit()
-        return GenerationOutcome(drafts=drafts, rejected=rejected)
+        return GenerationOutcome(
+            drafts=drafts, rejected=rejected, notes=_notes(len(ctx.items), chosen, rejected)
+        )
 
     async def _reason_to_wait(
         self, tx: UnitOfWork, user_id: UUID, zone: str, now: datetime
@@ -165,26 +211,43 @@ class GenerateDrafts:
             return "already_generated_today"
         return None
 
-    async def _examples(
-        self, user_id: UUID, items: list[SourceItem]
-    ) -> dict[UUID, list[StyleMatch]]:
-        vectors = await self._embedder.embed_queries([_query_text(i) for i in items])
-        found: dict[UUID, list[StyleMatch]] = {}
-        async with self._uow.for_user(user_id) as tx:
-            for item, vector in zip(items, vectors, strict=True):
-                nearest = await tx.style_chunks.nearest(user_id, vector, CANDIDATE_CHUNKS)
-                found[item.id] = select_examples(nearest, self._floor)
-        return found
+
+def _metadata(
+    text: str, ranked: Ranked, examples: list[StyleMatch], score: Any, result: Any,
+    ctx: _Context,
+) -> dict[str, Any]:  # fmt: skip
+    item, terms = ranked.candidate.item, ranked.candidate.terms
+    return {
+        "source_item_id": str(item.id),
+        "source_id": str(item.source_id),
+        "source_url": item.url,
+        "terms": terms,
+        "ranking": ranked.explain,
+        "model": result.model,
+        "parameters": result.parameters,
+        "usage": result.usage,
+        "style_examples": [_example(m) for m in examples],
+        "liked_examples": [str(d.id) for d in ctx.liked[:3]],
+        "format": format_features(text),
+        "score": {"features": score.features, "weights": score.weights, "learned": score.learned},
+        "preferences": {"votes": ctx.preferences.votes, "liked": ctx.preferences.liked},
+    }
 
 
-def _query_text(item: SourceItem) -> str:
-    return f"{item.title}\n\n{item.content}" if item.title else item.content
-
-
-def _describe(match: StyleMatch) -> dict[str, Any]:
+def _example(match: StyleMatch) -> dict[str, Any]:
     return {
         "chunk_id": str(match.chunk.id),
         "style_post_id": str(match.chunk.style_post_id),
         "similarity": round(match.similarity, 4),
         "above_floor": match.above_floor,
     }
+
+
+def _notes(available: int, chosen: list[Ranked], rejected: dict[str, str]) -> list[str]:
+    notes = []
+    if len(chosen) < MIN_DRAFTS:
+        notes.append(f"only {len(chosen)} distinct stories among {available} fresh items")
+    if rejected:
+        notes.append(f"{len(rejected)} drafts failed the quality gate: " + ", ".join(
+            sorted(set(rejected.values()))))  # fmt: skip
+    return notes
