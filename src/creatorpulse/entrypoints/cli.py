@@ -11,6 +11,8 @@ import psycopg
 
 from creatorpulse.domain.model.errors import DomainError
 from creatorpulse.entrypoints.settings import Settings, SettingsError
+from creatorpulse.entrypoints.worker import commands
+from creatorpulse.entrypoints.worker.run_now import JOBS
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -28,11 +30,24 @@ def _parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     for name, text in (
         ("serve", "run the whole service in one process (API + background jobs)"),
-        ("api", "run the HTTP API"),
+        ("api", "run the HTTP API (with NATS_URL, work goes to the workers)"),
     ):
         server = commands.add_parser(name, help=text)
         server.add_argument("--host", default="127.0.0.1", help="address to listen on")
         server.add_argument("--port", type=_port, default=8000, help="port (1-65535)")
+    commands.add_parser("worker", help="run background tasks from NATS (needs NATS_URL)")
+    commands.add_parser("scheduler", help="enqueue scheduled work; run exactly one (NATS_URL)")
+    run = commands.add_parser("run", help="run one job now, in this process")
+    run.add_argument("job", choices=JOBS)
+    run.add_argument("--user", metavar="EMAIL", help="only this user (per-user jobs)")
+    run.add_argument(
+        "--force", action="store_true",
+        help="ignore the time-of-day window (never the one-email-per-local-day rule)",
+    )  # fmt: skip
+    jobs = commands.add_parser("jobs", help="tasks that failed for good: list and replay")
+    jobs_actions = jobs.add_subparsers(dest="action", required=True, metavar="ACTION")
+    jobs_actions.add_parser("dead-letters", help="list dead letters, newest first")
+    jobs_actions.add_parser("replay", help="enqueue a dead task again").add_argument("id")
     check = commands.add_parser("check", help="make one small real call to an outside service")
     check.add_argument("service", choices=["gemini", "sendgrid", "smtp"])
     db = commands.add_parser("db", help="the database: url, migrate, stop")
@@ -64,15 +79,6 @@ def _port(raw: str) -> int:
     return int(raw)
 
 
-def _serve(settings: Settings, host: str, port: int) -> int:
-    import uvicorn  # noqa: PLC0415
-
-    from creatorpulse.entrypoints.http.app import create_app  # noqa: PLC0415
-
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning", access_log=False)
-    return 0
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -82,7 +88,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return run_demo(args.outbox or settings.outbox_dir)
         if args.command in ("serve", "api"):
-            return _serve(settings, args.host, args.port)
+            return commands.serve(settings, args.host, args.port, command=args.command)
+        if args.command in ("worker", "scheduler"):
+            return (
+                commands.worker(settings)
+                if args.command == "worker"
+                else commands.scheduler(settings)
+            )
+        if args.command == "run":
+            return commands.run(settings, args.job, args.user, args.force)
+        if args.command == "jobs":
+            return commands.jobs(settings, args.action, getattr(args, "id", None))
         if args.command == "check":
             from creatorpulse.entrypoints.checks import run_check  # noqa: PLC0415
 

@@ -1,11 +1,13 @@
-"""Work the API triggers but does not wait for, run in this process (`creatorpulse serve`)."""
+"""Work the API triggers but does not wait for: handed to the task queue when this process has
+one (`serve`: in-process broker; `api` with NATS_URL: the workers), else run here."""
 
 from __future__ import annotations
 
 import asyncio
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, Protocol
+from uuid import UUID
 
 import structlog
 
@@ -15,10 +17,23 @@ from creatorpulse.entrypoints.metrics import Metrics
 log = structlog.get_logger("creatorpulse.jobs")
 
 
+class TaskQueue(Protocol):
+    async def process_style(self, user_id: UUID, job_id: UUID) -> None: ...
+
+
 class BackgroundJobs:
-    def __init__(self, metrics: Metrics) -> None:
-        self._metrics = metrics
+    def __init__(self, metrics: Metrics, queue: TaskQueue | None = None) -> None:
+        self._metrics, self._queue = metrics, queue
         self._tasks: set[asyncio.Task[None]] = set()
+
+    async def process_style(
+        self, user_id: UUID, job_id: UUID, run_here: Callable[[], Awaitable[Any]]
+    ) -> None:
+        """Train a style: through the `process-style` task when there is a queue."""
+        if self._queue is None:
+            self.submit("process-style", run_here)
+        else:
+            await self._queue.process_style(user_id, job_id)
 
     def submit(self, job: str, work: Callable[[], Awaitable[Any]]) -> None:
         task = asyncio.get_running_loop().create_task(self._run(job, work))

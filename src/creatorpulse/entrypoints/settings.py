@@ -80,6 +80,23 @@ def _database_url(env: Mapping[str, str]) -> str | None:
     return raw
 
 
+def _nats_url(env: Mapping[str, str]) -> str | None:
+    raw = (env.get("NATS_URL") or "").strip()
+    if not raw:
+        return None
+    for server in raw.split(","):
+        parts = urlsplit(server.strip())
+        if parts.scheme not in ("nats", "tls", "ws", "wss") or not parts.hostname:
+            raise SettingsError(
+                f"NATS_URL must be a NATS server URL such as nats://127.0.0.1:4222, not {server!r}"
+            )
+        try:
+            parts.port  # noqa: B018 - raises on a port that is not a number
+        except ValueError:
+            raise SettingsError(f"NATS_URL has an invalid port: {server!r}") from None
+    return raw
+
+
 def _smtp_url(env: Mapping[str, str]) -> str | None:
     raw = env.get("SMTP_URL") or None
     if raw is not None:
@@ -106,6 +123,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     storage: str = "postgres"
     database_url: str | None = None
     database_app_password: str | None = None
+    nats_url: str | None = None
     allow_private_networks: bool = False
     cors_origins: list[str] = msgspec.field(default_factory=list)
     rate_limit_factor: float = 1.0
@@ -138,6 +156,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             storage=storage,
             database_url=_database_url(env),
             database_app_password=env.get("DATABASE_APP_PASSWORD") or None,
+            nats_url=_nats_url(env),
             allow_private_networks=_bool(env, "CREATORPULSE_ALLOW_PRIVATE_NETWORKS"),
             cors_origins=_origins(env),
             rate_limit_factor=_number(env, "CREATORPULSE_RATE_LIMIT_FACTOR", 1.0, 0.0, 1000.0),

@@ -4,7 +4,7 @@ and changes only that user's rows; only the explicit system scope sees everyone.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from types import TracebackType
 from typing import Protocol, Self
 from uuid import UUID
@@ -13,6 +13,7 @@ from creatorpulse.domain.model.drafts import Draft, Feedback
 from creatorpulse.domain.model.emails import EmailDelivery
 from creatorpulse.domain.model.feed_state import FeedFetchState
 from creatorpulse.domain.model.items import SourceItem
+from creatorpulse.domain.model.jobs import DeadLetter
 from creatorpulse.domain.model.sources import Source, SourceType
 from creatorpulse.domain.model.style import StyleChunk, StylePost
 from creatorpulse.domain.model.style_jobs import StyleJob
@@ -155,6 +156,34 @@ class FeedStateRepository(Protocol):
         """Insert or replace the state of `state.url`."""
 
 
+class JobClaimRepository(Protocol):
+    """Claims that make background work happen once: system data, system scope only."""
+
+    async def claim(self, key: str, now: datetime, lease: timedelta | None = None) -> bool:
+        """Take `key` unless it is held: True when this call took it.
+
+        A claim not finished within `lease` (its holder crashed) may be taken again;
+        with no lease, the first claim holds for good.
+        """
+
+    async def finish(self, key: str, now: datetime) -> None: ...
+    async def release(self, key: str) -> None:
+        """Give the claim back, so a later run may take it."""
+
+    async def delete_before(self, cutoff: datetime) -> int: ...
+
+
+class DeadLetterRepository(Protocol):
+    """Tasks that exhausted their retries: system data, system scope only."""
+
+    async def add(self, letter: DeadLetter) -> None: ...
+    async def get(self, letter_id: UUID) -> DeadLetter | None: ...
+    async def list_recent(self, limit: int = 100) -> list[DeadLetter]:
+        """Newest first."""
+
+    async def update(self, letter: DeadLetter) -> None: ...
+
+
 class UnitOfWork(Protocol):
     """A transaction: nothing is kept unless `commit()` is awaited before the block ends."""
 
@@ -169,6 +198,8 @@ class UnitOfWork(Protocol):
     deliveries: DeliveryRepository
     feed_state: FeedStateRepository
     style_jobs: StyleJobRepository
+    job_claims: JobClaimRepository
+    dead_letters: DeadLetterRepository
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(

@@ -52,6 +52,13 @@ class OutboxMailer(Mailer):
             ) from error
         return message_id(email.delivery_id)
 
+    async def sent_message_id(self, delivery_id: UUID) -> str | None:
+        written = await asyncio.to_thread(self._written, delivery_id)
+        return message_id(delivery_id) if written else None
+
+    def _written(self, delivery_id: UUID) -> bool:
+        return any(self._directory.glob(f"*-{delivery_id}.eml"))
+
     def _write_once(self, delivery_id: UUID, name: str, data: bytes) -> None:
         with self._lock:
             self._directory.mkdir(parents=True, exist_ok=True)

@@ -9,12 +9,28 @@ from collections.abc import Iterator
 from typing import Any
 from uuid import UUID
 
+import msgspec
+
 Row = Any
 TABLES = (
     "users", "tokens", "sources", "style_posts", "style_chunks",
     "items", "drafts", "feedback", "deliveries", "style_jobs", "feed_state",
+    "job_claims", "dead_letters",
 )  # fmt: skip
 _IN_TRANSACTION: contextvars.ContextVar[bool] = contextvars.ContextVar("memory_tx", default=False)
+
+
+def clone(row: Row) -> Row:
+    """A deep copy; entities are Structs of immutable values, so copying only their lists,
+    dicts and nested Structs is the same and an order of magnitude faster than deepcopy."""
+    if not isinstance(row, msgspec.Struct):
+        return copy.deepcopy(row)
+    nested = {
+        name: clone(value)
+        for name in row.__struct_fields__
+        if isinstance(value := getattr(row, name), (list, dict, set, msgspec.Struct))
+    }
+    return msgspec.structs.replace(row, **nested)
 
 
 class MemoryStore:
@@ -71,16 +87,16 @@ class Transaction:
 
     def get(self, table: str, key: Any) -> Row | None:
         row = self._raw(table, key)
-        return copy.deepcopy(row) if row is not None and self.visible(table, row) else None
+        return clone(row) if row is not None and self.visible(table, row) else None
 
     def rows(self, table: str, *, copies: bool = True) -> Iterator[Row]:
         changed = self.changes[table]
         for key, row in self.store.tables[table].items():
             if key not in changed and self.visible(table, row):
-                yield copy.deepcopy(row) if copies else row
+                yield clone(row) if copies else row
         for row in changed.values():
             if row is not None and self.visible(table, row):
-                yield copy.deepcopy(row) if copies else row
+                yield clone(row) if copies else row
 
     def put(self, table: str, key: Any, row: Row) -> None:
         if not self.visible(table, row):
@@ -88,7 +104,7 @@ class Transaction:
         current = self._raw(table, key)
         if current is not None and not self.visible(table, current):
             raise PermissionError(f"row-level security: this transaction cannot write {table}")
-        self.changes[table][key] = copy.deepcopy(row)
+        self.changes[table][key] = clone(row)
 
     def exists(self, table: str, key: Any) -> bool:
         row = self._raw(table, key)

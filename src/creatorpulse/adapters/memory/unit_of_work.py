@@ -6,6 +6,7 @@ from uuid import UUID
 
 from creatorpulse.adapters.memory import repositories as repos
 from creatorpulse.adapters.memory.feed_state import MemoryFeedState
+from creatorpulse.adapters.memory.jobs import MemoryDeadLetters, MemoryJobClaims
 from creatorpulse.adapters.memory.store import MemoryStore, Transaction
 from creatorpulse.ports.storage import UnitOfWork, UnitOfWorkFactory
 
@@ -24,6 +25,8 @@ class MemoryUnitOfWork(UnitOfWork):
         self.deliveries = repos.MemoryDeliveries(self._tx)
         self.feed_state = MemoryFeedState(self._tx)
         self.style_jobs = repos.MemoryStyleJobs(self._tx)
+        self.job_claims = MemoryJobClaims(self._tx)
+        self.dead_letters = MemoryDeadLetters(self._tx)
 
     async def __aenter__(self) -> Self:
         await self._tx.begin()

@@ -11,6 +11,7 @@ from psycopg_pool import AsyncConnectionPool
 
 from creatorpulse.adapters.postgres import repositories as repos
 from creatorpulse.adapters.postgres.feed_state import PgFeedState
+from creatorpulse.adapters.postgres.jobs import PgDeadLetters, PgJobClaims
 from creatorpulse.ports.storage import UnitOfWork, UnitOfWorkFactory
 
 SYSTEM_ROLE = "creatorpulse_system"
@@ -43,6 +44,8 @@ class PgUnitOfWork(UnitOfWork):
         self.deliveries = repos.PgDeliveries(conn)
         self.feed_state = PgFeedState(conn)
         self.style_jobs = repos.PgStyleJobs(conn)
+        self.job_claims = PgJobClaims(conn)
+        self.dead_letters = PgDeadLetters(conn)
         return self
 
     async def _begin(self, conn: AsyncConnection[Any]) -> None:

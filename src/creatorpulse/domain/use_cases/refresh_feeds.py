@@ -109,7 +109,9 @@ class RefreshFeeds:
         outcome: FeedOutcome,
         report: CycleReport,
     ) -> None:
-        screened = screen(outcome.feed.items, self._language) if outcome.feed else None
+        screened = None
+        if outcome.feed is not None:  # CPU-bound (regexes, language model): off the event loop
+            screened = await asyncio.to_thread(screen, outcome.feed.items, self._language)
         now = self._clock.now()
         async with self._uow.system() as tx:
             sources = [s for s in await tx.sources.get_many(followers) if s.active]

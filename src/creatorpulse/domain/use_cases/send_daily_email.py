@@ -42,6 +42,8 @@ class SendDailyEmail:
         `force` ignores the time of day, never the one-email-per-local-day rule.
         Raises UpstreamError(transient=True) when a retry may succeed; the claim stays.
         """
+        if (reconciled := await self._reconcile(user_id)) is not None:
+            return reconciled
         now = self._clock.now()
         async with self._uow.for_user(user_id) as tx:
             user = await tx.users.get(user_id)
@@ -108,6 +110,18 @@ class SendDailyEmail:
                 raise
             return await self._finish(user_id, delivery.id, None, failure=error.message)
         return await self._finish(user_id, delivery.id, message_id)
+
+    async def _reconcile(self, user_id: UUID) -> EmailDelivery | None:
+        """A claim already tried may have been sent by an attempt that crashed before marking
+        it: ask the mailer, and record it as sent instead of sending it again."""
+        now = self._clock.now()
+        async with self._uow.for_user(user_id) as tx:
+            user = await tx.users.get(user_id)
+            tried = user and await tx.deliveries.get_daily(user_id, local_date(now, user.timezone))
+        if not tried or tried.done or tried.attempts == 0:
+            return None
+        accepted = await self._mailer.sent_message_id(tried.id)
+        return None if accepted is None else await self._finish(user_id, tried.id, accepted)
 
     async def _finish(
         self, user_id: UUID, delivery_id: UUID, message_id: str | None, failure: str | None = None

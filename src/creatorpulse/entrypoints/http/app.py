@@ -13,7 +13,9 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 
+from creatorpulse.domain.model.errors import AuthenticationFailed
 from creatorpulse.entrypoints.container import Storage, make_container
+from creatorpulse.entrypoints.http.auth import TokenService
 from creatorpulse.entrypoints.http.controllers.accounts import AuthController, MeController
 from creatorpulse.entrypoints.http.controllers.drafts import DraftsController, UserController
 from creatorpulse.entrypoints.http.controllers.feedback import FeedbackController
@@ -71,6 +73,14 @@ def create_app(settings: Settings | None = None, *overrides: Provider) -> Litest
         finally:
             await container.close()
 
+    async def token_subject(token: str) -> str | None:
+        """The user id of a valid bearer token (which rate-limit bucket a request uses)."""
+        tokens = await container.get(TokenService)
+        try:
+            return str(tokens.verify(token).user_id)
+        except AuthenticationFailed:
+            return None
+
     app = Litestar(
         route_handlers=[
             AuthController, MeController, SourcesController, StyleController, DraftsController,
@@ -79,7 +89,7 @@ def create_app(settings: Settings | None = None, *overrides: Provider) -> Litest
         exception_handlers=HANDLERS,  # type: ignore[arg-type]
         middleware=[
             edge_middleware(metrics, settings.base_url.startswith("https://")),
-            rate_limit_middleware(WindowCounter(settings.rate_limit_factor)),
+            rate_limit_middleware(WindowCounter(settings.rate_limit_factor), token_subject),
         ],
         cors_config=CORSConfig(
             allow_origins=settings.cors_origins,

@@ -54,7 +54,7 @@ class TokenService:
             claims = jwt.decode(
                 token, self._secret, algorithms=ALGORITHMS, audience=AUDIENCE,
                 issuer=self._issuer,
-                options={"require": REQUIRED, "verify_exp": False},
+                options={"require": REQUIRED, "verify_exp": False, "verify_iat": False},
             )  # fmt: skip
             user_id = UUID(str(claims["sub"]))
             expires = datetime.fromtimestamp(int(claims["exp"]), UTC)
@@ -62,7 +62,8 @@ class TokenService:
             token_id = str(claims["jti"])
         except (jwt.PyJWTError, ValueError, TypeError, KeyError, OverflowError):
             raise AuthenticationFailed(_INVALID, code="invalid_token") from None
-        now = self._clock.now()  # our clock, not the library's, so time is testable
+        # exp and iat against our clock, not the library's wall clock, so time is testable
+        now = self._clock.now()
         if expires <= now or issued > now + timedelta(minutes=1) or not 16 <= len(token_id) <= 64:
             raise AuthenticationFailed(_INVALID, code="invalid_token")
         return Claims(user_id=user_id, token_id=token_id, expires_at=expires)
@@ -103,8 +104,16 @@ class LoginThrottle:
         return stamps
 
     def blocked(self, account: str, address: str) -> bool:
-        keys = (("account", account), ("address", address))
-        return any(len(self._recent(k)) >= self._limits[k[0]] for k in keys)
+        return self.retry_after(account, address) is not None
+
+    def retry_after(self, account: str, address: str) -> tuple[int, float] | None:
+        """(the limit hit, seconds until a slot frees) while blocked; None when not blocked."""
+        waits = [
+            (self._limits[kind], stamps[-self._limits[kind]] + self._window - time.monotonic())
+            for kind, key in (("account", account), ("address", address))
+            if len(stamps := self._recent((kind, key))) >= self._limits[kind]
+        ]
+        return max(waits, key=lambda w: w[1]) if waits else None
 
     def failed(self, account: str, address: str) -> None:
         now = time.monotonic()

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeAlias
 
 import msgspec
 from dishka import AsyncContainer
 from litestar import Request
+from litestar.di import NamedDependency
 
 from creatorpulse.domain.model.errors import AuthenticationFailed, NotFound
 from creatorpulse.domain.model.users import User
@@ -19,6 +20,9 @@ _MISSING = "sign in first: send 'Authorization: Bearer <token>'"
 class Session(msgspec.Struct, frozen=True):
     user: User
     claims: Claims
+
+
+SessionDep: TypeAlias = NamedDependency[Session]  # injected by its parameter's name
 
 
 async def resolve(request: Request[Any, Any, Any], kind: Any) -> Any:
@@ -51,7 +55,7 @@ async def signed_in(request: Request[Any, Any, Any]) -> Session:
     return Session(user=user, claims=claims)
 
 
-async def verified(account: Session) -> Session:
+async def verified(account: SessionDep) -> Session:
     """A signed-in creator whose email address is verified (every endpoint but /v1/me)."""
     if not account.user.email_verified:
         raise AuthenticationFailed(

@@ -43,8 +43,11 @@ _HTTP = {401: "authentication_error", 404: "not_found", 405: "validation_error",
 class RateLimited(HTTPException):
     status_code = 429
 
-    def __init__(self, limit: int, reset: int, headers: dict[str, str]) -> None:
-        super().__init__(detail="too many requests; try again later", headers=headers)
+    def __init__(
+        self, limit: int, reset: int, headers: dict[str, str],
+        message: str = "too many requests; try again later",
+    ) -> None:  # fmt: skip
+        super().__init__(detail=message, headers=headers)
         self.limit, self.reset = limit, reset
 
 

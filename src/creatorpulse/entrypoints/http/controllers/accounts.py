@@ -1,16 +1,19 @@
 from __future__ import annotations
 
+import math
+import time
 from typing import Any
 
 from dishka.integrations.litestar import FromDishka, inject
 from litestar import Controller, Request, Response, delete, get, post
 from litestar.di import Provide
-from litestar.params import Parameter
+from litestar.params import JSONBody, Parameter
 
 from creatorpulse.domain.model.errors import AuthenticationFailed
 from creatorpulse.entrypoints.http.auth import LoginThrottle, RevocationList, TokenService
-from creatorpulse.entrypoints.http.deps import Session, client_address, signed_in
+from creatorpulse.entrypoints.http.deps import SessionDep, client_address, signed_in
 from creatorpulse.entrypoints.http.envelope import Envelope, ok
+from creatorpulse.entrypoints.http.errors import RateLimited
 from creatorpulse.entrypoints.http.schemas import (
     AuthOut,
     EmailBody,
@@ -34,8 +37,8 @@ class AuthController(Controller):
     @post("/register", status_code=201, opt={"rate_limit": (3, 60)})
     @inject
     async def register(
-        self, data: RegisterBody, cases: FromDishka[UseCases], tokens: FromDishka[TokenService],
-        metrics: FromDishka[Metrics],
+        self, data: JSONBody[RegisterBody], cases: FromDishka[UseCases],
+        tokens: FromDishka[TokenService], metrics: FromDishka[Metrics],
     ) -> Response[Envelope[AuthOut]]:  # fmt: skip
         registration = await cases.register(data.email, data.password, data.timezone)
         metrics.event("registrations")
@@ -45,12 +48,20 @@ class AuthController(Controller):
     @post("/login", status_code=200, opt={"rate_limit": (5, 60)})
     @inject
     async def login(
-        self, request: Request[Any, Any, Any], data: LoginBody, cases: FromDishka[UseCases],
-        tokens: FromDishka[TokenService], throttle: FromDishka[LoginThrottle],
+        self, request: Request[Any, Any, Any], data: JSONBody[LoginBody],
+        cases: FromDishka[UseCases], tokens: FromDishka[TokenService],
+        throttle: FromDishka[LoginThrottle],
     ) -> Response[Envelope[AuthOut]]:  # fmt: skip
         account, address = data.email.strip().lower(), client_address(request)
-        if throttle.blocked(account, address):
-            raise AuthenticationFailed(_THROTTLED, code="too_many_attempts")
+        blocked = throttle.retry_after(account, address)
+        if blocked is not None:
+            # A rate limit (429, as the contract's table says), keyed by the address typed in
+            # whether or not it is registered, so the lock reveals nothing about accounts.
+            limit, wait = blocked
+            seconds = max(1, math.ceil(wait))
+            raise RateLimited(
+                limit, int(time.time()) + seconds, {"Retry-After": str(seconds)}, _THROTTLED
+            )
         try:
             user = await cases.authenticate(data.email, data.password)
         except AuthenticationFailed:
@@ -63,7 +74,7 @@ class AuthController(Controller):
     @post("/logout", status_code=200, dependencies={"account": Provide(signed_in)}, security=None)
     @inject
     async def logout(
-        self, account: Session, revocations: FromDishka[RevocationList]
+        self, account: SessionDep, revocations: FromDishka[RevocationList]
     ) -> Response[Envelope[MessageOut]]:
         await revocations.revoke(account.claims.token_id, account.claims.expires_at)
         return ok(MessageOut("signed out"))
@@ -71,7 +82,7 @@ class AuthController(Controller):
     @post("/reset-password", status_code=200, opt={"rate_limit": (3, 3600)})
     @inject
     async def reset_password(
-        self, data: EmailBody, cases: FromDishka[UseCases]
+        self, data: JSONBody[EmailBody], cases: FromDishka[UseCases]
     ) -> Response[Envelope[MessageOut]]:
         await cases.request_reset(data.email)
         return ok(MessageOut("if that address has an account, a reset link is on its way"))
@@ -79,7 +90,7 @@ class AuthController(Controller):
     @post("/reset-password/confirm", status_code=200, opt={"rate_limit": (10, 3600)})
     @inject
     async def confirm_reset(
-        self, data: ResetConfirmBody, cases: FromDishka[UseCases]
+        self, data: JSONBody[ResetConfirmBody], cases: FromDishka[UseCases]
     ) -> Response[Envelope[MessageOut]]:
         await cases.reset_password(data.token, data.password)
         return ok(MessageOut("your password has been changed; sign in with the new one"))
@@ -88,7 +99,7 @@ class AuthController(Controller):
     @inject
     async def verify_email(
         self, cases: FromDishka[UseCases], metrics: FromDishka[Metrics],
-        token: str = Parameter(query="token", default=""),
+        token: str = Parameter(default=""),
     ) -> Response[Envelope[MessageOut]]:  # fmt: skip
         await cases.verify_email(token)
         metrics.event("verifications")
@@ -101,13 +112,16 @@ class MeController(Controller):
     dependencies = {"account": Provide(signed_in)}
 
     @get("/")
-    async def me(self, account: Session) -> Response[Envelope[UserOut]]:
+    async def me(self, account: SessionDep) -> Response[Envelope[UserOut]]:
         return ok(UserOut.of(account.user))
 
     @delete("/", status_code=200)
     @inject
     async def delete_me(
-        self, account: Session, cases: FromDishka[UseCases], revocations: FromDishka[RevocationList]
+        self,
+        account: SessionDep,
+        cases: FromDishka[UseCases],
+        revocations: FromDishka[RevocationList],
     ) -> Response[Envelope[MessageOut]]:
         await cases.account.delete(account.user.id)
         await revocations.revoke(account.claims.token_id, account.claims.expires_at)

@@ -4,13 +4,13 @@ from uuid import UUID
 
 from dishka.integrations.litestar import FromDishka, inject
 from litestar import Controller, Response, get, post, put
-from litestar.params import Parameter
+from litestar.params import FromPath, JSONBody, Parameter
 
 from creatorpulse.domain.model.drafts import FeedbackSource
 from creatorpulse.domain.model.schedule import format_time
 from creatorpulse.domain.model.users import User
 from creatorpulse.entrypoints.http.controllers.sources import SIGNED_IN
-from creatorpulse.entrypoints.http.deps import Session
+from creatorpulse.entrypoints.http.deps import SessionDep
 from creatorpulse.entrypoints.http.envelope import Envelope, ok
 from creatorpulse.entrypoints.http.schemas import (
     DraftOut,
@@ -35,9 +35,9 @@ class DraftsController(Controller):
     @get("/")
     @inject
     async def list_drafts(
-        self, session: Session, cases: FromDishka[UseCases],
-        page: int = Parameter(query="page", default=1),
-        per_page: int = Parameter(query="per_page", default=10),
+        self, session: SessionDep, cases: FromDishka[UseCases],
+        page: int = Parameter(default=1),
+        per_page: int = Parameter(default=10),
     ) -> Response[Envelope[DraftPage]]:  # fmt: skip
         found = await cases.read_drafts.page(session.user.id, page, per_page)
         return ok(
@@ -50,8 +50,8 @@ class DraftsController(Controller):
     @post("/generate", status_code=201, opt={"rate_limit": (5, 60)})
     @inject
     async def generate(
-        self, session: Session, cases: FromDishka[UseCases], metrics: FromDishka[Metrics],
-        data: GenerateBody | None = None,
+        self, session: SessionDep, cases: FromDishka[UseCases], metrics: FromDishka[Metrics],
+        data: JSONBody[GenerateBody | None] = None,
     ) -> Response[Envelope[GeneratedOut]]:  # fmt: skip
         force = data.force if data else False
         outcome = await cases.generate_drafts(session.user.id, force=force)
@@ -70,15 +70,18 @@ class DraftsController(Controller):
     @get("/{draft_id:uuid}")
     @inject
     async def get_draft(
-        self, session: Session, draft_id: UUID, cases: FromDishka[UseCases]
+        self,
+        session: SessionDep,
+        draft_id: FromPath[UUID],
+        cases: FromDishka[UseCases],
     ) -> Response[Envelope[DraftOut]]:
         return ok(DraftOut.of(await cases.read_drafts.one(session.user.id, draft_id)))
 
     @put("/{draft_id:uuid}/feedback")
     @inject
     async def vote(
-        self, session: Session, draft_id: UUID, data: FeedbackBody, cases: FromDishka[UseCases],
-        metrics: FromDishka[Metrics],
+        self, session: SessionDep, draft_id: FromPath[UUID], data: JSONBody[FeedbackBody],
+        cases: FromDishka[UseCases], metrics: FromDishka[Metrics],
     ) -> Response[Envelope[MessageOut]]:  # fmt: skip
         draft = await cases.record_feedback.by_draft(
             session.user.id, draft_id, data.feedback_type, FeedbackSource.DASHBOARD
@@ -101,13 +104,16 @@ class UserController(Controller):
     dependencies = SIGNED_IN
 
     @get("/user/settings")
-    async def get_settings(self, session: Session) -> Response[Envelope[SettingsOut]]:
+    async def get_settings(self, session: SessionDep) -> Response[Envelope[SettingsOut]]:
         return ok(_settings(session.user))
 
     @put("/user/settings")
     @inject
     async def put_settings(
-        self, session: Session, data: SettingsBody, cases: FromDishka[UseCases]
+        self,
+        session: SessionDep,
+        data: JSONBody[SettingsBody],
+        cases: FromDishka[UseCases],
     ) -> Response[Envelope[SettingsOut]]:
         user = await cases.account.change_settings(
             session.user.id, timezone=data.timezone, delivery_time=data.delivery_time,
@@ -118,7 +124,7 @@ class UserController(Controller):
     @get("/dashboard/stats", tags=["Dashboard"])
     @inject
     async def stats(
-        self, session: Session, cases: FromDishka[UseCases]
+        self, session: SessionDep, cases: FromDishka[UseCases]
     ) -> Response[Envelope[StatsOut]]:
         s = await cases.read_drafts.stats(session.user.id)
         return ok(StatsOut(**{f: getattr(s, f) for f in StatsOut.__struct_fields__}))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dishka.integrations.litestar import FromDishka, inject
 from litestar import Controller, Response, post
-from litestar.params import Parameter
+from litestar.params import FromPath, JSONBody, Parameter
 
 from creatorpulse.domain.model.drafts import FeedbackSource
 from creatorpulse.entrypoints.http.envelope import Envelope, ok
@@ -27,7 +27,7 @@ class FeedbackController(Controller):
     @post("/{token:str}", status_code=200, opt={"rate_limit": (10, 60)})
     @inject
     async def vote(
-        self, token: str, data: FeedbackBody, cases: FromDishka[UseCases],
+        self, token: FromPath[str], data: JSONBody[FeedbackBody], cases: FromDishka[UseCases],
         metrics: FromDishka[Metrics],
     ) -> Response[Envelope[MessageOut]]:  # fmt: skip
         return ok(MessageOut(await record_vote(cases, metrics, token, data.feedback_type)))
@@ -35,7 +35,8 @@ class FeedbackController(Controller):
     @post("/{token:str}/{vote:str}", status_code=200, opt={"rate_limit": (10, 60)})
     @inject
     async def vote_in_path(
-        self, token: str, vote: str, cases: FromDishka[UseCases], metrics: FromDishka[Metrics],
-        source: str = Parameter(query="source", default="email"),
+        self, token: FromPath[str], vote: FromPath[str], cases: FromDishka[UseCases],
+        metrics: FromDishka[Metrics],
+        source: str = Parameter(default="email"),
     ) -> Response[Envelope[MessageOut]]:  # fmt: skip
         return ok(MessageOut(await record_vote(cases, metrics, token, vote)))

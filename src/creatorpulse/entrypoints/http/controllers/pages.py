@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from dishka.integrations.litestar import FromDishka, inject
 from litestar import Controller, MediaType, Request, Response, get, post
 from litestar.enums import RequestEncodingType
-from litestar.params import Body, Parameter
+from litestar.params import Body, FromPath, Parameter
 
 from creatorpulse.domain.model.drafts import FeedbackType
 from creatorpulse.domain.model.errors import DomainError
@@ -60,7 +60,7 @@ class PagesController(Controller):
     include_in_schema = False
 
     @get("/feedback/{token:str}/{vote:str}")
-    async def feedback_page(self, token: str, vote: str) -> Response[str]:
+    async def feedback_page(self, token: FromPath[str], vote: FromPath[str]) -> Response[str]:
         thumbs = "👍 Use this draft" if vote == FeedbackType.POSITIVE else "👎 Not for me"
         return confirm(
             "Record your vote?", "One click tells us what to write more (or less) of.",
@@ -70,7 +70,11 @@ class PagesController(Controller):
     @post("/feedback/{token:str}/{vote:str}", status_code=200)
     @inject
     async def feedback_vote(
-        self, token: str, vote: str, cases: FromDishka[UseCases], metrics: FromDishka[Metrics]
+        self,
+        token: FromPath[str],
+        vote: FromPath[str],
+        cases: FromDishka[UseCases],
+        metrics: FromDishka[Metrics],
     ) -> Response[str]:
         try:
             message = await record_vote(cases, metrics, token, vote)
@@ -79,7 +83,7 @@ class PagesController(Controller):
         return page("Thanks!", f"<p>{escape(message.capitalize())}. You can close this tab.</p>")
 
     @get("/verify-email")
-    async def verify_page(self, token: str = Parameter(query="token", default="")) -> Response[str]:
+    async def verify_page(self, token: str = Parameter(default="")) -> Response[str]:
         return confirm(
             "Verify your email", "Confirm this address to start receiving drafts.",
             "/verify-email", "Verify my email", {"token": token},
@@ -98,7 +102,7 @@ class PagesController(Controller):
         return page("Email verified", f"<p>{escape(user.email)} is verified. You can sign in.</p>")
 
     @get("/unsubscribe/{token:str}")
-    async def unsubscribe_page(self, token: str) -> Response[str]:
+    async def unsubscribe_page(self, token: FromPath[str]) -> Response[str]:
         return confirm(
             "Stop the daily email?", "You can turn it back on in your settings at any time.",
             f"/unsubscribe/{token}", "Unsubscribe", {},
@@ -107,7 +111,7 @@ class PagesController(Controller):
     @post("/unsubscribe/{token:str}", status_code=200)
     @inject
     async def unsubscribe(
-        self, request: Request[Any, Any, Any], token: str, cases: FromDishka[UseCases]
+        self, request: Request[Any, Any, Any], token: FromPath[str], cases: FromDishka[UseCases]
     ) -> Response[str]:
         await (
             request.body()
@@ -121,7 +125,7 @@ class PagesController(Controller):
         )
 
     @get("/reset-password")
-    async def reset_page(self, token: str = Parameter(query="token", default="")) -> Response[str]:
+    async def reset_page(self, token: str = Parameter(default="")) -> Response[str]:
         form = (
             '<form method="post" action="/reset-password">'
             f'<input type="hidden" name="token" value="{escape(token)}">'

@@ -5,8 +5,9 @@ from uuid import UUID
 from dishka.integrations.litestar import FromDishka, inject
 from litestar import Controller, Response, delete, get, post, put
 from litestar.di import Provide
+from litestar.params import FromPath, JSONBody
 
-from creatorpulse.entrypoints.http.deps import Session, signed_in, verified
+from creatorpulse.entrypoints.http.deps import SessionDep, signed_in, verified
 from creatorpulse.entrypoints.http.envelope import Envelope, ok
 from creatorpulse.entrypoints.http.schemas import (
     CreateSourceBody,
@@ -29,14 +30,14 @@ class SourcesController(Controller):
     @get("/")
     @inject
     async def list_sources(
-        self, session: Session, cases: FromDishka[UseCases]
+        self, session: SessionDep, cases: FromDishka[UseCases]
     ) -> Response[Envelope[list[SourceOut]]]:
         return ok([SourceOut.of(s) for s in await cases.list_sources(session.user.id)])
 
     @post("/", status_code=201)
     @inject
     async def add_source(
-        self, session: Session, data: CreateSourceBody, cases: FromDishka[UseCases],
+        self, session: SessionDep, data: JSONBody[CreateSourceBody], cases: FromDishka[UseCases],
         metrics: FromDishka[Metrics],
     ) -> Response[Envelope[SourceOut]]:  # fmt: skip
         source, _ = await cases.add_source(session.user.id, data.type, data.url, data.name)
@@ -46,7 +47,11 @@ class SourcesController(Controller):
     @put("/{source_id:uuid}")
     @inject
     async def update_source(
-        self, session: Session, source_id: UUID, data: UpdateSourceBody, cases: FromDishka[UseCases]
+        self,
+        session: SessionDep,
+        source_id: FromPath[UUID],
+        data: JSONBody[UpdateSourceBody],
+        cases: FromDishka[UseCases],
     ) -> Response[Envelope[SourceOut]]:
         source = await cases.update_source(session.user.id, source_id, data.name, data.active)
         return ok(SourceOut.of(source))
@@ -54,7 +59,10 @@ class SourcesController(Controller):
     @delete("/{source_id:uuid}", status_code=200)
     @inject
     async def remove_source(
-        self, session: Session, source_id: UUID, cases: FromDishka[UseCases]
+        self,
+        session: SessionDep,
+        source_id: FromPath[UUID],
+        cases: FromDishka[UseCases],
     ) -> Response[Envelope[MessageOut]]:
         await cases.remove_source(session.user.id, source_id)
         return ok(MessageOut("source removed"))
@@ -62,7 +70,10 @@ class SourcesController(Controller):
     @get("/{source_id:uuid}/status")
     @inject
     async def source_status(
-        self, session: Session, source_id: UUID, cases: FromDishka[UseCases]
+        self,
+        session: SessionDep,
+        source_id: FromPath[UUID],
+        cases: FromDishka[UseCases],
     ) -> Response[Envelope[SourceStatusOut]]:
         source = await cases.list_sources.one(session.user.id, source_id)
         return ok(SourceStatusOut(status=source.status.value, last_error=source.last_error))

@@ -4,12 +4,12 @@ from uuid import UUID
 
 from dishka.integrations.litestar import FromDishka, inject
 from litestar import Controller, Response, delete, get, post
-from litestar.params import Parameter
+from litestar.params import FromPath, JSONBody, Parameter
 
 from creatorpulse.domain.model.errors import InvalidInput
 from creatorpulse.domain.model.style import MAX_POSTS_PER_USER
 from creatorpulse.entrypoints.http.controllers.sources import SIGNED_IN
-from creatorpulse.entrypoints.http.deps import Session
+from creatorpulse.entrypoints.http.deps import SessionDep
 from creatorpulse.entrypoints.http.envelope import Envelope, ok
 from creatorpulse.entrypoints.http.schemas import (
     JobStartedOut,
@@ -46,14 +46,14 @@ class StyleController(Controller):
     @get("/posts")
     @inject
     async def list_posts(
-        self, session: Session, cases: FromDishka[UseCases]
+        self, session: SessionDep, cases: FromDishka[UseCases]
     ) -> Response[Envelope[list[StylePostOut]]]:
         return ok([StylePostOut.of(p) for p in await cases.list_style_posts(session.user.id)])
 
     @post("/posts/add", status_code=201, opt={"rate_limit": (20, 60)})
     @inject
     async def add_post(
-        self, session: Session, data: StylePostBody, cases: FromDishka[UseCases],
+        self, session: SessionDep, data: JSONBody[StylePostBody], cases: FromDishka[UseCases],
         jobs: FromDishka[BackgroundJobs], metrics: FromDishka[Metrics],
     ) -> Response[Envelope[PostAddedOut]]:  # fmt: skip
         post_id = await cases.add_style_posts.one(session.user.id, data.content)
@@ -63,7 +63,10 @@ class StyleController(Controller):
     @delete("/posts/{post_id:uuid}", status_code=200)
     @inject
     async def remove_post(
-        self, session: Session, post_id: UUID, cases: FromDishka[UseCases]
+        self,
+        session: SessionDep,
+        post_id: FromPath[UUID],
+        cases: FromDishka[UseCases],
     ) -> Response[Envelope[MessageOut]]:
         await cases.remove_style_post(session.user.id, post_id)
         return ok(MessageOut("post removed, with what was learned from it"))
@@ -71,7 +74,7 @@ class StyleController(Controller):
     @post("/upload", status_code=202, opt={"rate_limit": (2, 3600)})
     @inject
     async def upload(
-        self, session: Session, data: StyleUploadBody, cases: FromDishka[UseCases],
+        self, session: SessionDep, data: JSONBody[StyleUploadBody], cases: FromDishka[UseCases],
         jobs: FromDishka[BackgroundJobs], metrics: FromDishka[Metrics],
     ) -> Response[Envelope[JobStartedOut]]:  # fmt: skip
         if not 1 <= len(data.posts) <= MAX_POSTS_PER_USER:
@@ -93,8 +96,8 @@ class StyleController(Controller):
     @get("/status")
     @inject
     async def status(
-        self, session: Session, cases: FromDishka[UseCases],
-        job_id: UUID | None = Parameter(query="job_id", default=None),
+        self, session: SessionDep, cases: FromDishka[UseCases],
+        job_id: UUID | None = Parameter(default=None),
     ) -> Response[Envelope[StyleJobOut]]:  # fmt: skip
         job = await cases.style_training.status(session.user.id, job_id)
         return ok(
@@ -107,7 +110,7 @@ class StyleController(Controller):
     @post("/retrain", status_code=202)
     @inject
     async def retrain(
-        self, session: Session, cases: FromDishka[UseCases], jobs: FromDishka[BackgroundJobs],
+        self, session: SessionDep, cases: FromDishka[UseCases], jobs: FromDishka[BackgroundJobs],
         metrics: FromDishka[Metrics],
     ) -> Response[Envelope[JobStartedOut]]:  # fmt: skip
         job_id = await _train(cases, jobs, metrics, session.user.id, retrain=True)

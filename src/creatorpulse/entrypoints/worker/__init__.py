@@ -1,0 +1,1 @@
+"""Background work as Taskiq tasks: brokers, tasks, the scheduler and the processes running them."""

@@ -1,0 +1,90 @@
+"""The processes: `worker` (runs tasks), `scheduler` (enqueues them), and the queue that `api`
+and `serve` hand on-demand work to. One container per process, from the composition root."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from dishka import AsyncContainer, Provider, Scope, provide
+from dishka.integrations.taskiq import setup_dishka
+from taskiq.receiver import Receiver
+
+from creatorpulse.entrypoints.container import make_container
+from creatorpulse.entrypoints.settings import Settings
+from creatorpulse.entrypoints.use_cases import UseCases
+from creatorpulse.entrypoints.worker.broker import Brokers
+from creatorpulse.entrypoints.worker.retry import RetryMiddleware
+from creatorpulse.entrypoints.worker.scheduler import make_schedulers, run_schedulers
+from creatorpulse.entrypoints.worker.tasks import Tasks
+from creatorpulse.entrypoints.worker.work import Work
+from creatorpulse.ports.storage import UnitOfWorkFactory
+
+CONCURRENCY = {"interactive": 16, "bulk": 4}
+
+
+class WorkerProvider(Provider):
+    scope = Scope.APP
+
+    def __init__(self, tasks: Tasks) -> None:
+        super().__init__()
+        self._tasks = tasks
+
+    @provide
+    def tasks(self) -> Tasks:
+        return self._tasks
+
+    @provide
+    def work(self, cases: UseCases) -> Work:
+        return Work(cases, self._tasks)
+
+
+def attach(brokers: Brokers, container: AsyncContainer) -> None:
+    """Tasks resolve their dependencies from `container`; failures retry or become dead letters."""
+
+    async def uow() -> UnitOfWorkFactory:
+        factory: UnitOfWorkFactory = await container.get(UnitOfWorkFactory)
+        return factory
+
+    for broker in brokers:
+        setup_dishka(container, broker)
+        broker.add_middlewares(RetryMiddleware(uow))
+
+
+@asynccontextmanager
+async def worker_container(
+    settings: Settings, brokers: Brokers, *overrides: Provider
+) -> AsyncIterator[tuple[Tasks, AsyncContainer]]:
+    tasks = Tasks(brokers)
+    container = make_container(settings, WorkerProvider(tasks), *overrides)
+    attach(brokers, container)
+    try:
+        await container.get(Work)  # open the store (and migrate) before the first task
+        for broker in brokers:
+            broker.is_worker_process = True
+        await brokers.startup()
+        yield tasks, container
+    finally:
+        await brokers.shutdown()
+        await container.close()
+
+
+async def run_worker(settings: Settings, brokers: Brokers, *overrides: Provider) -> None:
+    import asyncio  # noqa: PLC0415
+
+    async with worker_container(settings, brokers, *overrides):
+        stop = asyncio.Event()
+        receivers = [
+            Receiver(broker, max_async_tasks=CONCURRENCY[name], run_startup=False)
+            for name, broker in zip(("interactive", "bulk"), brokers, strict=True)
+        ]
+        await asyncio.gather(*(r.listen(stop) for r in receivers))
+
+
+async def run_scheduler(brokers: Brokers) -> None:
+    Tasks(brokers)  # registers every task (and its schedule label) on its queue
+    await brokers.startup()
+    try:
+        await run_schedulers(make_schedulers(brokers))
+    finally:
+        await brokers.shutdown()
