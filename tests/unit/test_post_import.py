@@ -63,6 +63,15 @@ def test_plain_text_is_split_on_blank_lines() -> None:
     assert len(read_posts("posts.txt", text.encode())) == 3
 
 
+def test_dash_lines_separate_posts_that_have_paragraphs() -> None:
+    first = f"{POST.format(1)}\n\nA second paragraph of the same post."
+    text = f"{first}\n---\n{POST.format(2)}\n\n{POST.format(3)}\n"
+    assert [p.text for p in read_posts("posts.txt", text.encode())] == [
+        first,
+        f"{POST.format(2)}\n\n{POST.format(3)}",
+    ]
+
+
 @pytest.mark.parametrize(
     ("name", "blob", "says"),
     [

@@ -7,6 +7,7 @@ from creatorpulse.domain.use_cases.authenticate import Authenticate
 from creatorpulse.domain.use_cases.cleanup import Cleanup
 from creatorpulse.domain.use_cases.delivery_events import ApplyDeliveryEvent
 from creatorpulse.domain.use_cases.generate_drafts import GenerateDrafts
+from creatorpulse.domain.use_cases.import_posts import ImportStylePosts
 from creatorpulse.domain.use_cases.manage_sources import (
     AddSource,
     ListSources,
@@ -24,6 +25,7 @@ from creatorpulse.domain.use_cases.register import RegisterUser
 from creatorpulse.domain.use_cases.reset_password import RequestPasswordReset, ResetPassword
 from creatorpulse.domain.use_cases.send_daily_email import SendDailyEmail
 from creatorpulse.domain.use_cases.style_posts import AddStylePosts, ListStylePosts, RemoveStylePost
+from creatorpulse.domain.use_cases.style_profile import ReadStyleProfile
 from creatorpulse.domain.use_cases.style_training import StyleTraining
 from creatorpulse.domain.use_cases.unsubscribe import Unsubscribe
 from creatorpulse.domain.use_cases.verify_email import VerifyEmail
@@ -82,6 +84,8 @@ class UseCases:
         self.remove_style_post = RemoveStylePost(p.uow)
         self.process_style = ProcessStylePosts(p.uow, p.embedder, p.clock, p.ids)
         self.style_training = StyleTraining(p.uow, self.process_style, p.clock, p.ids)
+        self.style_profile = ReadStyleProfile(p.uow, p.clock)
+        self.import_posts = ImportStylePosts(p.uow, p.clock, p.ids, p.language)
         self.generate_drafts = GenerateDrafts(
             p.uow, p.embedder, p.generator, p.clock, p.ids, p.language, similarity_floor
         )

@@ -1,5 +1,6 @@
 """Reading a creator's past posts from what LinkedIn gives them: the data-export archive, its
-Shares.csv, or plain text with one post per blank-line-separated block. Bytes in, texts out."""
+Shares.csv, or plain text with one post per blank-line-separated block (or, for posts with
+paragraphs, posts separated by lines of dashes `---`). Bytes in, texts out."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from creatorpulse.domain.model.errors import InvalidInput
 MAX_UPLOAD = 20 * 1024 * 1024
 MAX_SHARES_CSV = 10 * 1024 * 1024
 _BLOCKS = re.compile(r"\n\s*\n")
+_SEPARATOR = re.compile(r"(?m)^\s*-{3,}\s*$")  # a line of dashes between multi-paragraph posts
 
 
 class ImportedPost(msgspec.Struct, frozen=True):
@@ -83,7 +85,9 @@ def read_posts(filename: str, data: bytes) -> list[ImportedPost]:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise _fail("the file is not UTF-8 text, a Shares.csv or a LinkedIn archive") from None
-        posts = [ImportedPost(b.strip()) for b in _BLOCKS.split(text.replace("\r\n", "\n"))]
+        text = text.replace("\r\n", "\n")
+        blocks = _SEPARATOR.split(text) if _SEPARATOR.search(text) else _BLOCKS.split(text)
+        posts = [ImportedPost(b.strip()) for b in blocks]
         posts = [p for p in posts if p.text]
     if not posts:
         raise _fail("no posts found in the file")

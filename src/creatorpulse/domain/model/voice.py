@@ -189,3 +189,34 @@ EMPTY_PROFILE = StyleProfile(
     first_person_share=0.02,
     favourite_words=[],
 )
+
+
+def describe(profile: StyleProfile) -> list[str]:
+    """The profile in sentences a creator recognises themselves in."""
+    if not profile.posts:
+        return ["Add at least 10 of your own posts so we can learn how you write."]
+    lines = [
+        f"Learned from {profile.posts} of your posts. Most run {profile.length_p25}-"
+        f"{profile.length_p75} characters (typically {profile.median_length}).",
+        f"Your sentences average {profile.mean_sentence_words:g} words, in about "
+        f"{profile.mean_paragraphs:g} paragraphs"
+        + (", mostly one line each." if profile.one_line_paragraph_share > 0.6 else "."),
+    ]
+    if profile.emoji_per_post >= 0.5:
+        lines.append(f"You use emoji ({' '.join(profile.favourite_emojis[:3])}) about "
+                     f"{profile.emoji_per_post:g} per post.")  # fmt: skip
+    else:
+        lines.append("You rarely use emoji.")
+    if profile.hashtags_per_post >= 0.5:
+        lines.append(
+            f"You close with hashtags such as {', '.join(profile.favourite_hashtags[:3])}."
+        )
+    else:
+        lines.append("You rarely use hashtags.")
+    if profile.question_closing_share >= 0.4:
+        lines.append("You often end with a question to your readers.")
+    if profile.first_person_share >= 0.03:
+        lines.append("You write in the first person, from your own experience.")
+    if profile.favourite_words:
+        lines.append(f"Words you come back to: {', '.join(profile.favourite_words[:6])}.")
+    return lines

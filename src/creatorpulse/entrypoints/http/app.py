@@ -23,6 +23,7 @@ from creatorpulse.entrypoints.http.controllers.operations import OperationsContr
 from creatorpulse.entrypoints.http.controllers.pages import PagesController
 from creatorpulse.entrypoints.http.controllers.sources import SourcesController
 from creatorpulse.entrypoints.http.controllers.style import StyleController
+from creatorpulse.entrypoints.http.controllers.style_profile import StyleProfileController
 from creatorpulse.entrypoints.http.edge import edge_middleware
 from creatorpulse.entrypoints.http.errors import HANDLERS
 from creatorpulse.entrypoints.http.rate_limit import WindowCounter, rate_limit_middleware
@@ -83,7 +84,8 @@ def create_app(settings: Settings | None = None, *overrides: Provider) -> Litest
 
     app = Litestar(
         route_handlers=[
-            AuthController, MeController, SourcesController, StyleController, DraftsController,
+            AuthController, MeController, SourcesController, StyleController,
+            StyleProfileController, DraftsController,
             UserController, FeedbackController, PagesController, OperationsController,
         ],
         exception_handlers=HANDLERS,  # type: ignore[arg-type]
