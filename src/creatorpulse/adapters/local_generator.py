@@ -11,10 +11,13 @@ import random
 import re
 import statistics
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
 
 from creatorpulse.adapters import local_composer_phrases as bank
+from creatorpulse.adapters.local_signatures import Signatures, read_signatures
+from creatorpulse.domain.model.formats import SHORT_CHARS
 from creatorpulse.domain.model.text import truncate_words
 from creatorpulse.domain.model.voice import StyleProfile
 from creatorpulse.ports.generator import (
@@ -28,6 +31,7 @@ from creatorpulse.ports.generator import (
 MODEL = "local-composer-1"
 ATTEMPTS = 4
 _WORD = re.compile(r"[\w']+")
+STEER = 0.5  # a learned format weight this strong overrides the creator's measured habit
 _MARKER = re.compile(r"^\s*(\d+[.)]|[-•→*▪✅👉])\s", re.MULTILINE)
 
 
@@ -48,7 +52,31 @@ class Voice:
     favourites: Sequence[str]
 
     @classmethod
-    def of(cls, profile: StyleProfile, liked: Sequence[str], max_chars: int) -> Voice:
+    def of(
+        cls,
+        profile: StyleProfile,
+        liked: Sequence[str],
+        max_chars: int,
+        prefs: Mapping[str, float] | None = None,
+    ) -> Voice:
+        voice = cls._measured(profile, liked, max_chars)
+        return voice.steered(prefs or {})
+
+    def steered(self, prefs: Mapping[str, float]) -> Voice:
+        """What the creator's votes asked for overrides their measured habit."""
+        changes: dict[str, Any] = {}
+        if abs(prefs.get("question_ending", 0.0)) > STEER:
+            changes["question"] = prefs["question_ending"] > 0
+        if prefs.get("hashtags", 0.0) < -STEER:
+            changes["hashtags"] = 0
+        if prefs.get("emoji", 0.0) < -STEER:
+            changes["emoji_rate"] = 0.0
+        if prefs.get("short", 0.0) > STEER or prefs.get("long", 0.0) < -STEER:
+            changes["target"] = max(120, min(self.target, int(0.8 * SHORT_CHARS)))
+        return replace(self, **changes) if changes else self
+
+    @classmethod
+    def _measured(cls, profile: StyleProfile, liked: Sequence[str], max_chars: int) -> Voice:
         target = profile.median_length
         if liked:  # what the creator approved nudges the length they get
             target = round(0.7 * target + 0.3 * statistics.fmean(len(d) for d in liked))
@@ -82,6 +110,22 @@ def _marker(texts: Sequence[str], voice: Voice) -> str:
     return "→" if voice.energetic else "1."
 
 
+def _signed(
+    hook: str, closing: str, takes: list[str], signatures: Signatures, rng: random.Random
+) -> tuple[str, str]:
+    """The creator's own moves: how they open, how they close, the lines they repeat.
+    Shuffles `takes` in place and puts a repeated line of theirs first."""
+    rng.shuffle(takes)
+    if signatures.openers:
+        hook = f"{rng.choice(signatures.openers)} {hook[:1].lower()}{hook[1:]}"
+    if signatures.closers:
+        mark = rng.choice(signatures.closers)
+        closing = f"{mark} {closing}" if mark.endswith(":") else f"{closing}\n\n{mark}"
+    if signatures.lines:
+        takes.insert(0, rng.choice(signatures.lines))
+    return hook, closing
+
+
 class LocalDraftGenerator(DraftGenerator):
     """Composes drafts on this machine; `include_link` appends the item's own url."""
 
@@ -89,10 +133,16 @@ class LocalDraftGenerator(DraftGenerator):
         self._include_link = include_link
 
     async def write(self, brief: DraftBrief) -> GenerationResult:
-        voice = Voice.of(brief.profile, brief.liked_drafts, min(brief.max_chars, 3000))
+        voice = Voice.of(
+            brief.profile, brief.liked_drafts, min(brief.max_chars, 3000),
+            brief.format_preferences,
+        )  # fmt: skip
         drafts, attempts = [], 0
+        signatures = read_signatures(brief.own_posts)
         for item in brief.items:
-            content, tries = self._draft(item, voice, [*brief.liked_drafts, *brief.own_posts])
+            content, tries = self._draft(
+                item, voice, [*brief.liked_drafts, *brief.own_posts], signatures
+            )
             drafts.append(GeneratedDraft(item.item_id, content))
             attempts += tries
         return GenerationResult(
@@ -116,12 +166,14 @@ class LocalDraftGenerator(DraftGenerator):
             },
         )
 
-    def _draft(self, item: ItemBrief, voice: Voice, liked: Sequence[str]) -> tuple[str, int]:
+    def _draft(
+        self, item: ItemBrief, voice: Voice, liked: Sequence[str], signatures: Signatures
+    ) -> tuple[str, int]:
         source = item.content
         own = set().union(*(bank.shingles(t) for t in [*item.examples, *liked]))
         draft = ""
         for attempt in range(ATTEMPTS):
-            draft = self._compose(item, voice, liked, attempt, own)
+            draft = self._compose(item, voice, liked, attempt, own, signatures)
             mine = bank.shingles(draft)
             if len(mine & bank.shingles(source)) <= 1 and not mine & own:
                 return draft, attempt + 1
@@ -134,6 +186,7 @@ class LocalDraftGenerator(DraftGenerator):
         liked: Sequence[str],
         attempt: int,
         own: set[tuple[str, ...]],
+        signatures: Signatures,
     ) -> str:
         rng = random.Random(item.item_id.int + attempt)  # noqa: S311 - reproducible, not secret
         text, title = bank.plain_text(item.content), bank.plain_text(item.title or "")
@@ -168,8 +221,8 @@ class LocalDraftGenerator(DraftGenerator):
         )
         intro = rng.choice(fresh(bank.POINTS_INTRO if item.source_name else bank.POINTS_INTRO[:3]))
         takes = fresh(bank.TAKES_MEASURED if voice.long_sentences else bank.TAKES_ENERGETIC)
-        rng.shuffle(takes)
         closing = rng.choice(fresh(bank.CLOSE_QUESTION if voice.question else bank.CLOSE_TAKEAWAY))
+        hook, closing = _signed(hook, closing, takes, signatures, rng)
         emojis = self._emojis(voice, rng)
         hook += f" {emojis.pop(0)}" if emojis else ""
         closing += f" {emojis.pop(0)}" if emojis else ""

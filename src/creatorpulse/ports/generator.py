@@ -27,6 +27,8 @@ class DraftBrief(msgspec.Struct, frozen=True, kw_only=True):
     liked_drafts: list[str] = msgspec.field(default_factory=list)
     # All of the creator's posts: a draft must not repeat 8+ words of any of them.
     own_posts: list[str] = msgspec.field(default_factory=list)
+    # Learned from votes: format feature -> weight (> 0 more of it, < 0 less), see formats.py.
+    format_preferences: dict[str, float] = msgspec.field(default_factory=dict)
     max_chars: int = 3000
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from google.genai import types
 
 from creatorpulse.domain.model.drafts import DRAFT_MIN
+from creatorpulse.domain.model.preferences import FORMAT_NAMES
 from creatorpulse.domain.model.quality import COPY_RUN_WORDS
 from creatorpulse.domain.model.voice import StyleProfile
 from creatorpulse.ports.generator import DraftBrief, ItemBrief
@@ -110,8 +111,19 @@ def user_prompt(brief: DraftBrief) -> str:
     if brief.liked_drafts:
         parts.append("Drafts the creator liked recently (match what worked, never repeat them):")
         parts += [f"<<<\n{d}\n>>>" for d in brief.liked_drafts[:LIKED_DRAFTS]]
+    wanted = _learned_formats(brief.format_preferences)
+    if wanted:
+        parts.append("The creator's votes say: " + "; ".join(wanted) + ".")
     parts += [_item(n, item) for n, item in enumerate(brief.items, 1)]
     return "\n\n".join(parts)
+
+
+def _learned_formats(preferences: dict[str, float], strength: float = 0.5) -> list[str]:
+    return [
+        f"{'more' if weight > 0 else 'fewer'} {FORMAT_NAMES.get(name, name)}"
+        for name, weight in sorted(preferences.items())
+        if abs(weight) > strength
+    ]
 
 
 REPAIR_NOTES = {

@@ -148,6 +148,9 @@ class GenerateDrafts:
     ) -> tuple[list[GeneratedDraft], Any]:  # fmt: skip
         brief = DraftBrief(
             profile=profile, liked_drafts=[d.content for d in ctx.liked[:3]], own_posts=ctx.posts,
+            format_preferences=(
+                ctx.preferences.format_weights if ctx.preferences.knows_format() else {}
+            ),
             items=[
                 ItemBrief(
                     item_id=r.candidate.item.id, title=r.candidate.item.title,
