@@ -21,6 +21,7 @@ from benchmarks.common import Figure, machine
 BENCHMARKS = [
     "benchmarks.storage_retrieval",
     "benchmarks.storage_ingest",
+    "benchmarks.api_drafts",
 ]
 RESULTS = Path(__file__).with_name("results.json")
 

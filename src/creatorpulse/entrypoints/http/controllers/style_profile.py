@@ -14,7 +14,7 @@ from litestar.params import Body
 from creatorpulse.domain.model.errors import InvalidInput
 from creatorpulse.entrypoints.http.controllers.sources import SIGNED_IN
 from creatorpulse.entrypoints.http.controllers.style import _train
-from creatorpulse.entrypoints.http.deps import Session
+from creatorpulse.entrypoints.http.deps import SessionDep
 from creatorpulse.entrypoints.http.envelope import Envelope, ok
 from creatorpulse.entrypoints.jobs import BackgroundJobs
 from creatorpulse.entrypoints.metrics import Metrics
@@ -52,7 +52,7 @@ class StyleProfileController(Controller):
     @get("/profile")
     @inject
     async def profile(
-        self, session: Session, cases: FromDishka[UseCases]
+        self, session: SessionDep, cases: FromDishka[UseCases]
     ) -> Response[Envelope[ProfileOut]]:
         view = await cases.style_profile(session.user.id)
         return ok(
@@ -68,7 +68,7 @@ class StyleProfileController(Controller):
     )
     @inject
     async def import_posts(
-        self, session: Session, cases: FromDishka[UseCases], jobs: FromDishka[BackgroundJobs],
+        self, session: SessionDep, cases: FromDishka[UseCases], jobs: FromDishka[BackgroundJobs],
         metrics: FromDishka[Metrics],
         data: Annotated[ImportForm, Body(media_type=RequestEncodingType.MULTI_PART)],
     ) -> Response[Envelope[ImportOut]]:  # fmt: skip

@@ -1,0 +1,269 @@
+"""The API's overhead on its hottest read: `GET /v1/drafts?per_page=10`, signed in, through the
+real app (create_app: JWT check, revocation lookup, account load, RLS-scoped unit of work,
+envelope, rate-limit and edge middleware, one log line) against a bare Litestar endpoint that
+reads the same 10 rows of the same table with a plain psycopg pool.
+
+Both run under uvicorn on loopback with the same settings (one process each, access log off) on
+one throwaway embedded PostgreSQL; a user has 12 drafts. Each is driven for `--seconds` by
+`--concurrency` httpx connections after a short warm-up, one after the other; the figures are
+requests/s, their ratio (goal ≥ 0.8) and p50/p99 latency.
+
+    .venv/bin/python -m benchmarks.api_drafts [--seconds 10 --concurrency 64]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import email
+import email.policy
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager, contextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import psycopg
+from litestar import Litestar, get
+from psycopg.rows import dict_row
+from psycopg_pool import AsyncConnectionPool
+
+from benchmarks.common import Figure, embedded_database, percentile, verdict
+
+NAME = "api_drafts"
+RATIO_GOAL = 0.8
+DRAFTS = 12
+PASSWORD = "benchmark-password-1234"
+BASELINE_SQL = (
+    "SELECT id, user_id, content, source_content_id, status, email_sent_at, created_at, "
+    "updated_at, source_name, character_count, engagement_score FROM generated_drafts "
+    "WHERE user_id = %s ORDER BY created_at DESC, id LIMIT 10"
+)
+
+
+# --- the two servers (uvicorn --factory targets) ------------------------------------------------
+def real_app() -> Litestar:
+    from creatorpulse.entrypoints.http.app import create_app  # noqa: PLC0415
+
+    return create_app()
+
+
+def baseline_app() -> Litestar:
+    """10 rows of the same table, serialised as JSON: no auth, no envelope, no middleware."""
+    url = os.environ["BASELINE_DATABASE_URL"]
+    user_id = uuid.UUID(os.environ["BASELINE_USER_ID"])
+    state: dict[str, AsyncConnectionPool[Any]] = {}
+
+    @asynccontextmanager
+    async def lifespan(_: Litestar) -> AsyncIterator[None]:
+        pool: AsyncConnectionPool[Any] = AsyncConnectionPool(
+            url, min_size=1, max_size=10, open=False, kwargs={"autocommit": True}
+        )  # the same pool size as the app's Database
+        await pool.open(wait=True)
+        state["pool"] = pool
+        yield
+        await pool.close()
+
+    @get("/v1/drafts")
+    async def drafts() -> list[dict[str, Any]]:
+        async with state["pool"].connection() as conn:
+            cursor = conn.cursor(row_factory=dict_row)
+            await cursor.execute(BASELINE_SQL, (user_id,))
+            return await cursor.fetchall()
+
+    return Litestar([drafts], lifespan=[lifespan], debug=False)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def serve(factory: str, env: dict[str, str]) -> Any:
+    port = _free_port()
+    command = [
+        sys.executable, "-m", "uvicorn", "--factory", f"benchmarks.api_drafts:{factory}",
+        "--host", "127.0.0.1", "--port", str(port), "--workers", "1",
+        "--no-access-log", "--log-level", "warning",
+    ]  # fmt: skip
+    process = subprocess.Popen(
+        command, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{base}/health/live", timeout=1).status_code < 500:
+                    break
+            except httpx.HTTPError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"{factory} did not start: {process.stderr.read()!r}")
+            time.sleep(0.1)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+# --- seeding --------------------------------------------------------------------------------
+def sign_up(base: str, outbox: Path) -> tuple[str, str]:
+    """Register, verify through the emailed link, sign in: (user id, bearer token)."""
+    with httpx.Client(base_url=base, timeout=30) as client:
+        registered = client.post(
+            "/v1/auth/register", json={"email": "bench@example.com", "password": PASSWORD}
+        )
+        registered.raise_for_status()
+        user_id = registered.json()["data"]["user"]["id"]
+        [eml] = outbox.glob("*verification*.eml")
+        message = email.message_from_bytes(eml.read_bytes(), policy=email.policy.default)
+        body = message.get_body(preferencelist=("plain",))
+        assert body is not None
+        token = re.findall(r"/verify-email\?token=(\S+)", body.get_content())[0]
+        client.post("/verify-email", data={"token": token}).raise_for_status()
+        login = client.post(
+            "/v1/auth/login", json={"email": "bench@example.com", "password": PASSWORD}
+        )
+        login.raise_for_status()
+        return user_id, login.json()["data"]["token"]
+
+
+def add_drafts(owner_url: str, user_id: str) -> None:
+    now = datetime.now(UTC)
+    with psycopg.connect(owner_url, autocommit=True) as conn:
+        for n in range(DRAFTS):
+            content = (
+                f"Draft number {n}: what shipping small changes every day taught our team. " * 3
+            )
+            conn.execute(
+                "INSERT INTO generated_drafts (user_id, content, source_name, character_count, "
+                "engagement_score, created_at, updated_at) VALUES (%s, %s, %s, %s, %s, %s, %s)",
+                (user_id, content, "Bench Feed", len(content), 7.5,
+                 now - timedelta(minutes=n), now - timedelta(minutes=n)),
+            )  # fmt: skip
+
+
+# --- load -----------------------------------------------------------------------------------
+Result = tuple[float, float, float, int]  # requests/s, p50 ms, p99 ms, non-200 answers
+
+
+def _ms(text: str) -> float:
+    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text.strip()).groups()  # type: ignore[union-attr]
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def drive_wrk(url: str, headers: dict[str, str], seconds: float, concurrency: int) -> Result:
+    """wrk (apt install wrk): one thread, `concurrency` keep-alive connections."""
+    flags = [arg for k, v in headers.items() for arg in ("-H", f"{k}: {v}")]
+    base = ["wrk", "-t1", f"-c{concurrency}", *flags]
+    subprocess.run([*base, "-d1s", url], check=True, capture_output=True)  # warm-up
+    out = subprocess.run(
+        [*base, f"-d{seconds:g}s", "--latency", url], check=True, capture_output=True, text=True
+    ).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    p50 = _ms(re.search(r"\b50%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
+    p99 = _ms(re.search(r"\b99%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
+    bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    return rps, p50, p99, int(bad.group(1)) if bad else 0
+
+
+async def drive_httpx(
+    url: str, headers: dict[str, str], seconds: float, concurrency: int
+) -> Result:
+    """Fallback without wrk: httpx with `concurrency` workers (the client costs more CPU)."""
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(limits=limits, timeout=30, headers=headers) as client:
+
+        async def worker(until: float, latencies: list[float], failures: list[int]) -> None:
+            while time.perf_counter() < until:
+                started = time.perf_counter()
+                answer = await client.get(url)
+                latencies.append((time.perf_counter() - started) * 1000)
+                if answer.status_code != 200:
+                    failures.append(answer.status_code)
+
+        until = time.perf_counter() + 1.0
+        await asyncio.gather(*(worker(until, [], []) for _ in range(concurrency)))
+        latencies: list[float] = []
+        failures: list[int] = []
+        started = time.perf_counter()
+        until = started + seconds
+        await asyncio.gather(*(worker(until, latencies, failures) for _ in range(concurrency)))
+        elapsed = time.perf_counter() - started
+    return (len(latencies) / elapsed, percentile(latencies, 50), percentile(latencies, 99),
+            len(failures))  # fmt: skip
+
+
+def drive(url: str, headers: dict[str, str], seconds: float, concurrency: int) -> Result:
+    if shutil.which("wrk"):
+        return drive_wrk(url, headers, seconds, concurrency)
+    return asyncio.run(drive_httpx(url, headers, seconds, concurrency))
+
+
+def run(argv: Sequence[str] | None = None) -> list[Figure]:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.api_drafts")
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--concurrency", type=int, default=64)
+    args = parser.parse_args(argv)
+
+    with embedded_database("api") as owner_url, tempfile.TemporaryDirectory() as root:
+        data_dir = Path(root)
+        app_env = {
+            "DATABASE_URL": owner_url, "CREATORPULSE_DATA_DIR": str(data_dir),
+            "CREATORPULSE_RATE_LIMIT_FACTOR": "0", "JWT_SECRET": "bench-" + "s" * 40,
+            "CREATORPULSE_STORAGE": "postgres",
+        }  # fmt: skip
+        with serve("real_app", app_env) as base:
+            user_id, token = sign_up(base, data_dir / "outbox")
+            add_drafts(owner_url, user_id)
+            check = httpx.get(
+                f"{base}/v1/drafts?per_page=10", headers={"Authorization": f"Bearer {token}"}
+            ).json()
+            assert len(check["data"]["data"]) == 10, check
+            ours = drive(
+                f"{base}/v1/drafts?per_page=10", {"Authorization": f"Bearer {token}"},
+                args.seconds, args.concurrency,
+            )  # fmt: skip
+        baseline_env = {"BASELINE_DATABASE_URL": owner_url, "BASELINE_USER_ID": user_id}
+        with serve("baseline_app", baseline_env) as base:
+            assert len(httpx.get(f"{base}/v1/drafts").json()) == 10
+            bare = drive(f"{base}/v1/drafts", {}, args.seconds, args.concurrency)
+
+    ratio = ours[0] / bare[0]
+    tool = "wrk" if shutil.which("wrk") else "httpx"
+    print(f"GET /v1/drafts?per_page=10 · {args.concurrency} connections · {args.seconds:g} s "
+          f"each · {tool}")  # fmt: skip
+    for label, (rps, p50, p99, failures) in (("real app", ours), ("bare Litestar + psycopg", bare)):
+        print(f"  {label:<24} {rps:8.0f} req/s   p50 {p50:6.1f} ms   p99 {p99:6.1f} ms   "
+              f"non-200: {failures}")  # fmt: skip
+    print(f"  ratio {ratio:.2f} (goal ≥ {RATIO_GOAL}) {verdict(ratio >= RATIO_GOAL)}")
+    figures = [
+        Figure(NAME, "GET /v1/drafts req/s (real app)", ours[0], "req/s",
+               f"bare Litestar + psycopg {bare[0]:.0f} req/s, goal ratio ≥ {RATIO_GOAL}",
+               ratio, ratio >= RATIO_GOAL),
+        Figure(NAME, "GET /v1/drafts p50 (real app)", ours[1], "ms", f"bare {bare[1]:.1f} ms"),
+        Figure(NAME, "GET /v1/drafts p99 (real app)", ours[2], "ms", f"bare {bare[2]:.1f} ms"),
+    ]  # fmt: skip
+    assert ours[3] == 0 and bare[3] == 0, f"non-200 answers: ours {ours[3]}, bare {bare[3]}"
+    return figures
+
+
+def main() -> None:
+    run(sys.argv[1:])
+
+
+if __name__ == "__main__":
+    main()
