@@ -22,6 +22,10 @@ BENCHMARKS = [
     "benchmarks.storage_retrieval",
     "benchmarks.storage_ingest",
     "benchmarks.api_drafts",
+    "benchmarks.ingest_feeds",
+    "benchmarks.worker_crash",
+    "benchmarks.eval_voice",
+    "benchmarks.eval_learning",
 ]
 RESULTS = Path(__file__).with_name("results.json")
 

@@ -247,3 +247,14 @@ async def test_style_jobs_are_stored_and_the_latest_is_found(uow: UnitOfWorkFact
     assert latest is not None and latest.id == jobs[1].id
     assert (latest.status, latest.progress) == (StyleJobStatus.COMPLETED, 100)
     assert first is not None and first.status is StyleJobStatus.PENDING
+
+
+async def test_an_exclusive_key_has_one_holder_at_a_time(uow: UnitOfWorkFactory) -> None:
+    async with (
+        uow.exclusive("daily-email:a") as first,
+        uow.exclusive("daily-email:a") as second,
+        uow.exclusive("other") as third,
+    ):
+        assert (first, second, third) == (True, False, True)
+    async with uow.exclusive("daily-email:a") as again:
+        assert again, "released when the holder's block ended"

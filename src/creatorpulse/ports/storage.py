@@ -4,6 +4,7 @@ and changes only that user's rows; only the explicit system scope sees everyone.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import AbstractAsyncContextManager
 from datetime import date, datetime, timedelta
 from types import TracebackType
 from typing import Protocol, Self
@@ -218,3 +219,7 @@ class UnitOfWorkFactory(Protocol):
 
     def system(self) -> UnitOfWork:
         """A transaction across all users: sign-in lookups, sweeps and cleanup only."""
+
+    def exclusive(self, key: str) -> AbstractAsyncContextManager[bool]:
+        """Hold `key` across processes for the duration of the block; yields False (at once)
+        when another holder has it. A holder that dies releases it with its connection."""

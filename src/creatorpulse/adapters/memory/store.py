@@ -39,6 +39,7 @@ class MemoryStore:
     def __init__(self) -> None:
         self.tables: dict[str, dict[Any, Row]] = {name: {} for name in TABLES}
         self.lock = asyncio.Lock()
+        self.held: set[str] = set()  # keys held by UnitOfWorkFactory.exclusive
 
 
 class Transaction:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from types import TracebackType
 from typing import Self
 from uuid import UUID
@@ -57,3 +59,15 @@ class MemoryUnitOfWorkFactory(UnitOfWorkFactory):
 
     def system(self) -> MemoryUnitOfWork:
         return MemoryUnitOfWork(self.store, None)
+
+    @asynccontextmanager
+    async def exclusive(self, key: str) -> AsyncIterator[bool]:
+        held = self.store.held
+        if key in held:
+            yield False
+            return
+        held.add(key)
+        try:
+            yield True
+        finally:
+            held.discard(key)

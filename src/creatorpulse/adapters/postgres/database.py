@@ -36,7 +36,7 @@ class Database:
         )
         await pool.open(wait=True)
         self._pool = pool
-        return PgUnitOfWorkFactory(pool)
+        return PgUnitOfWorkFactory(pool, self.app_url)
 
     @property
     def pool(self) -> AsyncConnectionPool[Any]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from types import TracebackType
 from typing import Any, Self
 from uuid import UUID
@@ -16,6 +18,8 @@ from creatorpulse.ports.storage import UnitOfWork, UnitOfWorkFactory
 
 SYSTEM_ROLE = "creatorpulse_system"
 # Connections are in autocommit mode; we open and end transactions ourselves.
+_TRY_LOCK = "SELECT pg_try_advisory_lock(hashtextextended(%s, 0))"
+_UNLOCK = "SELECT pg_advisory_unlock(hashtextextended(%s, 0))"
 _BEGIN_SYSTEM = f"BEGIN; SET LOCAL ROLE {SYSTEM_ROLE}"
 _BEGIN_USER = sql.SQL("BEGIN; SELECT set_config('app.user_id', {}, true)")
 
@@ -82,11 +86,25 @@ class PgUnitOfWork(UnitOfWork):
 
 
 class PgUnitOfWorkFactory(UnitOfWorkFactory):
-    def __init__(self, pool: AsyncConnectionPool[Any]) -> None:
+    def __init__(self, pool: AsyncConnectionPool[Any], conninfo: str | None = None) -> None:
         self.pool = pool
+        self._conninfo = conninfo or str(pool.conninfo)
 
     def for_user(self, user_id: UUID) -> PgUnitOfWork:
         return PgUnitOfWork(self.pool, user_id)
 
     def system(self) -> PgUnitOfWork:
         return PgUnitOfWork(self.pool, None)
+
+    @asynccontextmanager
+    async def exclusive(self, key: str) -> AsyncIterator[bool]:
+        # A session-level advisory lock on a connection of its own (not from the pool, which the
+        # block's own transactions need): it outlives them, and dies with this process.
+        async with await AsyncConnection.connect(self._conninfo, autocommit=True) as conn:
+            row = await (await conn.execute(_TRY_LOCK, (key,))).fetchone()
+            taken = bool(row and row[0])
+            try:
+                yield taken
+            finally:
+                if taken:
+                    await conn.execute(_UNLOCK, (key,))

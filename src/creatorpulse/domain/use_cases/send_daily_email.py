@@ -42,6 +42,14 @@ class SendDailyEmail:
         `force` ignores the time of day, never the one-email-per-local-day rule.
         Raises UpstreamError(transient=True) when a retry may succeed; the claim stays.
         """
+        # One attempt at a time per creator: a second worker (a redelivery, an overlapping
+        # sweep) must not mint new tokens and send again while the first is mid-send.
+        async with self._uow.exclusive(f"daily-email:{user_id}") as mine:
+            if not mine:
+                return None
+            return await self._attempt(user_id, force=force)
+
+    async def _attempt(self, user_id: UUID, *, force: bool) -> EmailDelivery | None:
         if (reconciled := await self._reconcile(user_id)) is not None:
             return reconciled
         now = self._clock.now()
