@@ -11,8 +11,7 @@ from typing import Any
 import jwt
 import pytest
 from http_contract import AUTH_FAILURES, assert_error, assert_ok
-
-from conftest import BASE_URL, JWT_SECRET, PASSWORD, Api, MakeApi
+from http_support import BASE_URL, JWT_SECRET, PASSWORD, Api, MakeApi
 
 ORIGIN = "https://app.example.com"
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from http_contract import assert_ok, assert_shape
+from http_support import PASSWORD, Creator, MakeApi
 
-from conftest import PASSWORD, Creator, MakeApi
 from creatorpulse.entrypoints.demo import sample_voices
 
 

@@ -14,8 +14,8 @@ from http_contract import (
     assert_ok,
     assert_shape,
 )
+from http_support import PASSWORD, Api, Creator
 
-from conftest import PASSWORD, Api, Creator
 from creatorpulse.entrypoints.demo import sample_documents, sample_voices
 
 

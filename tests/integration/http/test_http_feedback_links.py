@@ -6,8 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from http_contract import assert_error, assert_ok
-
-from conftest import Api, Creator
+from http_support import Api, Creator
 
 
 async def _draft_links(api: Api, who: Creator) -> dict[str, dict[str, str]]:

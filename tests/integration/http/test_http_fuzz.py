@@ -13,10 +13,10 @@ from typing import Any
 import pytest
 import pytest_asyncio
 import schemathesis
+from http_support import JWT_SECRET, START, Api, Creator, open_api
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import JWT_SECRET, START, Api, Creator, open_api
 from creatorpulse.adapters.system import FixedClock
 from creatorpulse.entrypoints.http.app import create_app
 from creatorpulse.entrypoints.settings import Settings

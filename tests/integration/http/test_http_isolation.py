@@ -8,10 +8,9 @@ from typing import Any
 
 import pytest
 from http_contract import assert_error, assert_ok
+from http_support import Api, Creator
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from conftest import Api, Creator
 
 
 @dataclass

@@ -8,8 +8,7 @@ import time
 import httpx
 import jwt
 from http_contract import RANDOM, assert_error, assert_ok
-
-from conftest import PASSWORD, Api, MakeApi
+from http_support import PASSWORD, Api, MakeApi
 
 
 def _from(api: Api, address: str) -> httpx.AsyncClient:

@@ -69,9 +69,10 @@ class RefreshFeeds:
         self._notify_disabled = NotifySourceDisabled(send_email, base_url)
         self._concurrency = concurrency
 
-    async def __call__(self) -> CycleReport:
+    async def __call__(self, kind: SourceType | None = None) -> CycleReport:
+        """One cycle over the feeds of `kind` (RSS every 30 min, X every 15), or all of them."""
         async with self._uow.system() as tx:
-            feeds = followed_feeds(await tx.sources.list_active())
+            feeds = followed_feeds(await tx.sources.list_active(kind))
             states = await tx.feed_state.get_many([url for _, url in feeds])
         report = CycleReport(addresses=len(feeds))
         gate = asyncio.Semaphore(self._concurrency)

@@ -15,13 +15,15 @@ from dishka.integrations.taskiq import FromDishka, inject
 from taskiq import AsyncBroker
 
 from creatorpulse.domain.model.errors import InvalidInput, NotFound
+from creatorpulse.domain.model.sources import SourceType
 from creatorpulse.domain.use_cases.delivery_events import DeliveryEvent, DeliveryEventKind
 from creatorpulse.entrypoints.worker.broker import TASK_TIMEOUT, Brokers
 from creatorpulse.entrypoints.worker.work import Work
 
 log = structlog.get_logger("creatorpulse.worker")
 SWEEP = timedelta(minutes=10)
-FETCH = timedelta(minutes=15)
+FETCH_RSS = timedelta(minutes=30)
+FETCH_X = timedelta(minutes=15)
 HEALTH = timedelta(minutes=30)
 DAILY = timedelta(days=1)
 
@@ -88,10 +90,21 @@ async def apply_delivery_event(
 
 @inject(patch_module=True)
 async def fetch_sources(work: FromDishka[Work]) -> dict[str, int]:
-    if not await work.due.claim_tick("fetch-sources", FETCH):
+    """RSS and Atom feeds, every 30 minutes."""
+    if not await work.due.claim_tick("fetch-sources", FETCH_RSS):
         return {}
-    report = _fields(await work.cases.refresh_feeds())
-    log.info("fetch_cycle", **report)
+    report = _fields(await work.cases.refresh_feeds(SourceType.RSS))
+    log.info("fetch_cycle", kind="rss", **report)
+    return report
+
+
+@inject(patch_module=True)
+async def fetch_x_sources(work: FromDishka[Work]) -> dict[str, int]:
+    """X handles, every 15 minutes."""
+    if not await work.due.claim_tick("fetch-x-sources", FETCH_X):
+        return {}
+    report = _fields(await work.cases.refresh_feeds(SourceType.TWITTER))
+    log.info("fetch_cycle", kind="twitter", **report)
     return report
 
 
@@ -130,7 +143,8 @@ class Tasks:
         self.generate_drafts = _register(i, generate_drafts, "generate-drafts")
         self.process_style = _register(i, process_style, "process-style")
         self.apply_delivery_event = _register(i, apply_delivery_event, "apply-delivery-event")
-        self.fetch_sources = _register(b, fetch_sources, "fetch-sources", "*/15 * * * *")
+        self.fetch_sources = _register(b, fetch_sources, "fetch-sources", "*/30 * * * *")
+        self.fetch_x_sources = _register(b, fetch_x_sources, "fetch-x-sources", "*/15 * * * *")
         self.source_health = _register(b, source_health, "source-health", "5,35 * * * *")
         self.cleanup = _register(b, cleanup, "cleanup", "17 3 * * *")
 

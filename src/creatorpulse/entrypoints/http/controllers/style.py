@@ -34,7 +34,7 @@ async def _train(
         await cases.style_training.run(user_id, job.id)
         metrics.event("style_trainings_completed")
 
-    jobs.submit("process-style", work)
+    await jobs.process_style(user_id, job.id, work)
     return str(job.id)
 
 
