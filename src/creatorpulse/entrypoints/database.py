@@ -14,12 +14,26 @@ from creatorpulse.entrypoints.settings import Settings
 def read_or_create_secret(path: Path, nbytes: int = 32) -> str:
     """A secret generated once and kept (mode 0600) for the next start."""
     if path.exists():
-        return path.read_text("utf-8").strip()
+        return _wait_for(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     value = secrets.token_urlsafe(nbytes)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    staged = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(8)}")
+    fd = os.open(staged, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as file:
         file.write(value)
+    try:  # publish atomically; if another process was first, its secret wins
+        os.link(staged, path)
+    except FileExistsError:
+        value = _wait_for(path)
+    finally:
+        staged.unlink(missing_ok=True)
+    return value
+
+
+def _wait_for(path: Path) -> str:
+    value = path.read_text("utf-8").strip()
+    if not value:
+        raise RuntimeError(f"{path} is empty: delete it to have a new secret generated")
     return value
 
 
