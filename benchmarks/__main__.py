@@ -67,10 +67,15 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"no benchmark named {args.only}; known: {BENCHMARKS}")
 
     figures: list[Figure] = []
+    crashed: list[str] = []
     durations: dict[str, float] = {}
     for name in chosen:
         started = time.perf_counter()
-        figures += importlib.import_module(name).run([])
+        try:
+            figures += importlib.import_module(name).run([])
+        except Exception as error:  # one broken benchmark must not lose the others' figures
+            print(f"{name} crashed: {type(error).__name__}: {error}")
+            crashed.append(name)
         durations[name] = round(time.perf_counter() - started, 1)
         print()
 
@@ -90,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
         + "\n"
     )
     print(f"\nwritten to {args.output}")
-    return 0 if all(f.passed is not False for f in figures) else 1
+    return 0 if not crashed and all(f.passed is not False for f in figures) else 1
 
 
 if __name__ == "__main__":

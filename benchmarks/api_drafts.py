@@ -161,8 +161,12 @@ Result = tuple[float, float, float, int]  # requests/s, p50 ms, p99 ms, non-200 
 
 
 def _ms(text: str) -> float:
-    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text.strip()).groups()  # type: ignore[union-attr]
-    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+    """wrk's latency: 812.00us, 3.41ms, 1.20s or 2.01m."""
+    match = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text.strip())
+    if match is None:
+        raise ValueError(f"unexpected wrk latency {text!r}")
+    value, unit = match.groups()
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}[unit]
 
 
 def drive_wrk(url: str, headers: dict[str, str], seconds: float, concurrency: int) -> Result:
