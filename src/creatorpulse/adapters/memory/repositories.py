@@ -4,20 +4,17 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
 import msgspec
 
 from creatorpulse.adapters.memory.store import Transaction
-from creatorpulse.domain.model.drafts import Draft, Feedback
-from creatorpulse.domain.model.emails import DeliveryStatus, EmailDelivery, EmailKind
 from creatorpulse.domain.model.errors import Conflict
 from creatorpulse.domain.model.items import SourceItem
 from creatorpulse.domain.model.sources import Source, SourceType
 from creatorpulse.domain.model.style import StyleChunk, StylePost
-from creatorpulse.domain.model.style_jobs import StyleJob
 from creatorpulse.domain.model.tokens import ActionToken, TokenPurpose
 from creatorpulse.domain.model.users import User
 from creatorpulse.ports import storage
@@ -258,119 +255,3 @@ class MemoryItems(_Repo, storage.SourceItemRepository):
                 draft.source_item_id = None
                 self._tx.put("drafts", draft.id, draft)
         return sum(self._tx.delete("items", key) for key in expired)
-
-
-class MemoryDrafts(_Repo, storage.DraftRepository):
-    async def add(self, draft: Draft) -> None:
-        self._tx.put("drafts", draft.id, draft)
-
-    async def get(self, draft_id: UUID) -> Draft | None:
-        found: Draft | None = self._tx.get("drafts", draft_id)
-        return found
-
-    async def get_by_token_hash(self, token_hash: str) -> Draft | None:
-        rows = self._tx.rows("drafts")
-        return next((d for d in rows if d.feedback_token_hash == token_hash), None)
-
-    async def update(self, draft: Draft) -> None:
-        if self._tx.exists("drafts", draft.id):
-            self._tx.put("drafts", draft.id, draft)
-
-    async def list_page(self, user_id: UUID, page: int, per_page: int) -> tuple[list[Draft], int]:
-        mine = [d for d in self._tx.rows("drafts") if d.user_id == user_id]
-        mine.sort(key=lambda d: (d.created_at, str(d.id)), reverse=True)
-        start = (page - 1) * per_page
-        return mine[start : start + per_page], len(mine)
-
-    async def list_since(self, user_id: UUID, since: datetime) -> list[Draft]:
-        mine = [
-            d for d in self._tx.rows("drafts") if d.user_id == user_id and d.created_at >= since
-        ]
-        return sorted(mine, key=lambda d: (d.created_at, str(d.id)), reverse=True)
-
-    async def delete_expired(self, now: datetime) -> int:
-        expired = [d.id for d in self._tx.rows("drafts", copies=False) if d.is_expired(now)]
-        for draft_id in expired:
-            self._tx.delete("feedback", draft_id)
-        return sum(self._tx.delete("drafts", key) for key in expired)
-
-
-class MemoryFeedback(_Repo, storage.FeedbackRepository):
-    async def upsert(self, feedback: Feedback) -> Feedback:
-        existing: Feedback | None = self._tx.get("feedback", feedback.draft_id)
-        if existing is not None:
-            existing.replace(feedback.feedback_type, feedback.feedback_source, feedback.updated_at)
-            feedback = existing
-        self._tx.put("feedback", feedback.draft_id, feedback)
-        return feedback
-
-    async def get_for_draft(self, draft_id: UUID) -> Feedback | None:
-        found: Feedback | None = self._tx.get("feedback", draft_id)
-        return found
-
-    async def list_for_user(self, user_id: UUID) -> list[Feedback]:
-        return [f for f in self._tx.rows("feedback") if f.user_id == user_id]
-
-
-class MemoryDeliveries(_Repo, storage.DeliveryRepository):
-    async def add(self, delivery: EmailDelivery) -> None:
-        self._tx.put("deliveries", delivery.id, delivery)
-
-    async def claim_daily(self, delivery: EmailDelivery) -> tuple[EmailDelivery, bool]:
-        assert delivery.local_date is not None
-        existing = await self.get_daily(delivery.user_id, delivery.local_date)
-        if existing is not None:
-            return existing, False
-        self._tx.put("deliveries", delivery.id, delivery)
-        return delivery, True
-
-    async def get(self, delivery_id: UUID) -> EmailDelivery | None:
-        found: EmailDelivery | None = self._tx.get("deliveries", delivery_id)
-        return found
-
-    async def get_daily(self, user_id: UUID, day: date) -> EmailDelivery | None:
-        return next(
-            (
-                d for d in self._tx.rows("deliveries")
-                if d.user_id == user_id and d.email_type is EmailKind.DAILY_DRAFTS
-                and d.local_date == day
-            ),
-            None,
-        )  # fmt: skip
-
-    async def get_by_message_id(self, message_id: str) -> EmailDelivery | None:
-        rows = self._tx.rows("deliveries")
-        return next((d for d in rows if d.provider_message_id == message_id), None)
-
-    async def update(self, delivery: EmailDelivery) -> None:
-        if self._tx.exists("deliveries", delivery.id):
-            self._tx.put("deliveries", delivery.id, delivery)
-
-    async def last_sent_daily(self, user_id: UUID) -> EmailDelivery | None:
-        sent = [
-            d for d in self._tx.rows("deliveries")
-            if d.user_id == user_id and d.email_type is EmailKind.DAILY_DRAFTS
-            and d.sent_at is not None and d.status is not DeliveryStatus.FAILED
-        ]  # fmt: skip
-        return max(sent, key=lambda d: d.sent_at or d.created_at, default=None)
-
-    async def list_for_user(self, user_id: UUID) -> list[EmailDelivery]:
-        mine = [d for d in self._tx.rows("deliveries") if d.user_id == user_id]
-        return sorted(mine, key=lambda d: d.created_at)
-
-
-class MemoryStyleJobs(_Repo, storage.StyleJobRepository):
-    async def add(self, job: StyleJob) -> None:
-        self._tx.put("style_jobs", job.id, job)
-
-    async def get(self, job_id: UUID) -> StyleJob | None:
-        found: StyleJob | None = self._tx.get("style_jobs", job_id)
-        return found
-
-    async def update(self, job: StyleJob) -> None:
-        if self._tx.exists("style_jobs", job.id):
-            self._tx.put("style_jobs", job.id, job)
-
-    async def latest_for_user(self, user_id: UUID) -> StyleJob | None:
-        mine = [j for j in self._tx.rows("style_jobs") if j.user_id == user_id]
-        return max(mine, key=lambda j: (j.created_at, str(j.id)), default=None)

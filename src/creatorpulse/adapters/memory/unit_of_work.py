@@ -7,6 +7,7 @@ from typing import Self
 from uuid import UUID
 
 from creatorpulse.adapters.memory import repositories as repos
+from creatorpulse.adapters.memory import repositories_drafts as drafts_repos
 from creatorpulse.adapters.memory.feed_state import MemoryFeedState
 from creatorpulse.adapters.memory.jobs import MemoryDeadLetters, MemoryJobClaims
 from creatorpulse.adapters.memory.store import MemoryStore, Transaction
@@ -22,11 +23,11 @@ class MemoryUnitOfWork(UnitOfWork):
         self.style_posts = repos.MemoryStylePosts(self._tx)
         self.style_chunks = repos.MemoryStyleChunks(self._tx)
         self.items = repos.MemoryItems(self._tx)
-        self.drafts = repos.MemoryDrafts(self._tx)
-        self.feedback = repos.MemoryFeedback(self._tx)
-        self.deliveries = repos.MemoryDeliveries(self._tx)
+        self.drafts = drafts_repos.MemoryDrafts(self._tx)
+        self.feedback = drafts_repos.MemoryFeedback(self._tx)
+        self.deliveries = drafts_repos.MemoryDeliveries(self._tx)
         self.feed_state = MemoryFeedState(self._tx)
-        self.style_jobs = repos.MemoryStyleJobs(self._tx)
+        self.style_jobs = drafts_repos.MemoryStyleJobs(self._tx)
         self.job_claims = MemoryJobClaims(self._tx)
         self.dead_letters = MemoryDeadLetters(self._tx)
 
