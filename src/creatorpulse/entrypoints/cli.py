@@ -48,6 +48,13 @@ def _parser() -> argparse.ArgumentParser:
     jobs_actions = jobs.add_subparsers(dest="action", required=True, metavar="ACTION")
     jobs_actions.add_parser("dead-letters", help="list dead letters, newest first")
     jobs_actions.add_parser("replay", help="enqueue a dead task again").add_argument("id")
+    style = commands.add_parser("style", help="a creator's own posts")
+    style_actions = style.add_subparsers(dest="action", required=True, metavar="ACTION")
+    imports = style_actions.add_parser(
+        "import", help="import past posts: a LinkedIn export (.zip), its Shares.csv, or text"
+    )
+    imports.add_argument("file", type=Path)
+    imports.add_argument("--user", required=True, metavar="EMAIL", help="the creator's account")
     check = commands.add_parser("check", help="make one small real call to an outside service")
     check.add_argument("service", choices=["gemini", "sendgrid", "smtp"])
     db = commands.add_parser("db", help="the database: url, migrate, stop")
@@ -99,6 +106,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return commands.run(settings, args.job, args.user, args.force)
         if args.command == "jobs":
             return commands.jobs(settings, args.action, getattr(args, "id", None))
+        if args.command == "style":
+            from creatorpulse.entrypoints.style_commands import import_style  # noqa: PLC0415
+
+            return import_style(settings, args.file, args.user)
         if args.command == "check":
             from creatorpulse.entrypoints.checks import run_check  # noqa: PLC0415
 
