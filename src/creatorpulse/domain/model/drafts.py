@@ -9,7 +9,7 @@ from uuid import UUID
 
 import msgspec
 
-from creatorpulse.domain.model.errors import InvalidInput
+from creatorpulse.domain.model.errors import InvalidInput, parse_choice
 from creatorpulse.domain.model.text import character_count, normalise_whitespace
 
 DRAFT_MIN = 50
@@ -42,10 +42,7 @@ class FeedbackSource(enum.StrEnum):
 
 
 def parse_feedback_type(raw: object, field: str = "feedback_type") -> FeedbackType:
-    try:
-        return FeedbackType(str(raw)) if isinstance(raw, str) else FeedbackType(raw)  # type: ignore[arg-type]
-    except ValueError:
-        raise InvalidInput.of(field, "invalid_choice", "must be 'positive' or 'negative'") from None
+    return parse_choice(FeedbackType, raw, field)
 
 
 def validate_draft_text(raw: str, field: str = "content") -> str:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Callable, Iterable
 from typing import Any, ClassVar, TypeVar
 
 import msgspec
 
 T = TypeVar("T")
+E = TypeVar("E", bound=enum.Enum)
 
 
 class ValidationIssue(msgspec.Struct, frozen=True):
@@ -96,6 +98,15 @@ class UpstreamError(DomainError):
         super().__init__(message, code=code)
         self.transient = transient
         self.retry_after = retry_after
+
+
+def parse_choice(kind: type[E], raw: object, field: str) -> E:
+    """The member of a string enum named by `raw`, or InvalidInput listing the choices."""
+    for member in kind:
+        if raw == member.value:
+            return member
+    choices = " or ".join(f"'{m.value}'" for m in kind)
+    raise InvalidInput.of(field, "invalid_choice", f"must be {choices}")
 
 
 class Issues:

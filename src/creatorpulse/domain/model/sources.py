@@ -10,7 +10,7 @@ from uuid import UUID
 
 import msgspec
 
-from creatorpulse.domain.model.errors import InvalidInput, Issues, LimitReached
+from creatorpulse.domain.model.errors import InvalidInput, Issues, LimitReached, parse_choice
 
 MAX_SOURCES_PER_USER = 20
 FAILURES_BEFORE_DISABLE = 5
@@ -32,10 +32,7 @@ class SourceStatus(enum.StrEnum):
 
 
 def parse_source_type(raw: object, field: str = "type") -> SourceType:
-    try:
-        return SourceType(str(raw)) if isinstance(raw, str) else SourceType(raw)  # type: ignore[arg-type]
-    except ValueError:
-        raise InvalidInput.of(field, "invalid_choice", "must be 'rss' or 'twitter'") from None
+    return parse_choice(SourceType, raw, field)
 
 
 def validate_name(raw: object, field: str = "name") -> str:
