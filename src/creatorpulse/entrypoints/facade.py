@@ -253,23 +253,13 @@ class CreatorPulse:
         return self._run(self.use_cases.generate_drafts(_user_id(user), force=force))
 
     def drafts(self, user: UserRef, page: int = 1, per_page: int = 10) -> list[Draft]:
-        found, _ = self._run(self._page(_user_id(user), page, per_page))
-        return found
-
-    async def _page(self, user_id: UUID, page: int, per_page: int) -> tuple[list[Draft], int]:
-        if not isinstance(page, int) or page < 1:
-            raise InvalidInput.of("page", "out_of_range", "must be 1 or more")
-        if not isinstance(per_page, int) or not 1 <= per_page <= 50:
-            raise InvalidInput.of("per_page", "out_of_range", "must be from 1 to 50")
-        async with self.use_cases.ports.uow.for_user(user_id) as tx:
-            return await tx.drafts.list_page(user_id, page, per_page)
+        """The creator's drafts, newest first (`per_page` from 1 to 50)."""
+        return self._run(self.use_cases.read_drafts.page(_user_id(user), page, per_page)).drafts
 
     def send_daily_email(self, user: UserRef, *, force: bool = False) -> EmailDelivery | None:
         return self._run(self.use_cases.send_daily_email(_user_id(user), force=force))
 
-    def record_feedback(
-        self, token_or_draft: str | Draft, feedback_type: str, *, user: UserRef | None = None
-    ) -> Draft:
+    def record_feedback(self, token_or_draft: str | Draft, feedback_type: str) -> Draft:
         """A vote by email token, or by draft (dashboard) when a Draft is given."""
         record = self.use_cases.record_feedback
         if isinstance(token_or_draft, Draft):
