@@ -5,12 +5,11 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 from uuid import UUID
 
 import msgspec
 
-from creatorpulse.adapters.memory.store import Transaction
+from creatorpulse.adapters.memory.store import TABLES, Transaction
 from creatorpulse.domain.model.errors import Conflict
 from creatorpulse.domain.model.items import SourceItem
 from creatorpulse.domain.model.sources import Source, SourceType
@@ -45,16 +44,11 @@ class MemoryUsers(_Repo, storage.UserRepository):
     async def delete(self, user_id: UUID) -> None:
         if not self._tx.exists("users", user_id):
             return
-        for table in ("tokens", "sources", "style_posts", "style_chunks", "items", "drafts",
-                      "feedback", "deliveries", "style_jobs"):  # fmt: skip
-            for key, row in list(self._keyed(table)):
-                if row.user_id == user_id:
+        for table in TABLES:  # every row that carries this user's id goes with them
+            for key, row in self._tx.keyed(table):
+                if table != "users" and getattr(row, "user_id", None) == user_id:
                     self._tx.delete(table, key)
         self._tx.delete("users", user_id)
-
-    def _keyed(self, table: str) -> list[tuple[Any, Any]]:
-        key = {"tokens": "token_hash", "feedback": "draft_id"}.get(table, "id")
-        return [(getattr(r, key), r) for r in self._tx.rows(table, copies=False)]
 
     async def list_active(self) -> list[User]:
         return [u for u in self._tx.rows("users") if u.active and u.email_verified]

@@ -90,6 +90,11 @@ class Transaction:
         row = self._raw(table, key)
         return clone(row) if row is not None and self.visible(table, row) else None
 
+    def keyed(self, table: str) -> list[tuple[Any, Row]]:
+        """Every visible (key, row) of `table`, uncopied: for cascades, not for callers."""
+        merged = {**self.store.tables[table], **self.changes[table]}
+        return [(k, r) for k, r in merged.items() if r is not None and self.visible(table, r)]
+
     def rows(self, table: str, *, copies: bool = True) -> Iterator[Row]:
         changed = self.changes[table]
         for key, row in self.store.tables[table].items():
