@@ -7,7 +7,7 @@ from typing import Any, TypeAlias
 import msgspec
 from dishka import AsyncContainer
 from litestar import Request
-from litestar.di import NamedDependency
+from litestar.di import NamedDependency, Provide
 
 from creatorpulse.domain.model.errors import AuthenticationFailed, NotFound
 from creatorpulse.domain.model.users import User
@@ -63,3 +63,7 @@ async def verified(account: SessionDep) -> Session:
             code="email_not_verified",
         )
     return account
+
+
+# Every route of a controller that needs a verified, signed-in creator.
+SIGNED_IN = {"account": Provide(signed_in), "session": Provide(verified)}

@@ -9,8 +9,7 @@ from litestar.params import FromPath, JSONBody, Parameter
 from creatorpulse.domain.model.drafts import FeedbackSource
 from creatorpulse.domain.model.schedule import format_time
 from creatorpulse.domain.model.users import User
-from creatorpulse.entrypoints.http.controllers.sources import SIGNED_IN
-from creatorpulse.entrypoints.http.deps import SessionDep
+from creatorpulse.entrypoints.http.deps import SIGNED_IN, SessionDep
 from creatorpulse.entrypoints.http.envelope import Envelope, ok
 from creatorpulse.entrypoints.http.schemas import (
     DraftOut,

@@ -4,10 +4,9 @@ from uuid import UUID
 
 from dishka.integrations.litestar import FromDishka, inject
 from litestar import Controller, Response, delete, get, post, put
-from litestar.di import Provide
 from litestar.params import FromPath, JSONBody
 
-from creatorpulse.entrypoints.http.deps import SessionDep, signed_in, verified
+from creatorpulse.entrypoints.http.deps import SIGNED_IN, SessionDep
 from creatorpulse.entrypoints.http.envelope import Envelope, ok
 from creatorpulse.entrypoints.http.schemas import (
     CreateSourceBody,
@@ -18,8 +17,6 @@ from creatorpulse.entrypoints.http.schemas import (
 )
 from creatorpulse.entrypoints.metrics import Metrics
 from creatorpulse.entrypoints.use_cases import UseCases
-
-SIGNED_IN = {"account": Provide(signed_in), "session": Provide(verified)}
 
 
 class SourcesController(Controller):

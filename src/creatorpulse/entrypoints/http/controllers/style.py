@@ -8,8 +8,7 @@ from litestar.params import FromPath, JSONBody, Parameter
 
 from creatorpulse.domain.model.errors import InvalidInput
 from creatorpulse.domain.model.style import MAX_POSTS_PER_USER
-from creatorpulse.entrypoints.http.controllers.sources import SIGNED_IN
-from creatorpulse.entrypoints.http.deps import SessionDep
+from creatorpulse.entrypoints.http.deps import SIGNED_IN, SessionDep
 from creatorpulse.entrypoints.http.envelope import Envelope, ok
 from creatorpulse.entrypoints.http.schemas import (
     JobStartedOut,

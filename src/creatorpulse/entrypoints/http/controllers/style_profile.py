@@ -12,9 +12,8 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body
 
 from creatorpulse.domain.model.errors import InvalidInput
-from creatorpulse.entrypoints.http.controllers.sources import SIGNED_IN
 from creatorpulse.entrypoints.http.controllers.style import _train
-from creatorpulse.entrypoints.http.deps import SessionDep
+from creatorpulse.entrypoints.http.deps import SIGNED_IN, SessionDep
 from creatorpulse.entrypoints.http.envelope import Envelope, ok
 from creatorpulse.entrypoints.jobs import BackgroundJobs
 from creatorpulse.entrypoints.metrics import Metrics
