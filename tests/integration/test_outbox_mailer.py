@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import email.policy
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.parser import BytesParser
 from email.utils import parsedate_to_datetime
@@ -14,27 +14,17 @@ from uuid import UUID
 import pytest
 
 from creatorpulse.adapters.mail.outbox import OutboxMailer
+from creatorpulse.adapters.system import FixedClock
 from creatorpulse.domain.model.emails import (
-    DailyDraftsEmail,
-    DraftInEmail,
     EmailKind,
     OutgoingEmail,
     VerificationEmail,
 )
 from creatorpulse.domain.model.errors import UpstreamError
+from fakes.emails import DELIVERY, DRAFT, daily
 
 SENDER = "CreatorPulse <drafts@creatorpulse.local>"
-DELIVERY = UUID("2b1f0c3e-7d4a-4e1b-9a51-0c7f3f7d9e21")
 NOW = datetime(2025, 11, 25, 7, 30, 5, tzinfo=UTC)
-DRAFT = 'Ship small, ship often 🚀\n<script>alert(1)</script> & "quotes"'
-
-
-class FixedClock:
-    def __init__(self, now: datetime) -> None:
-        self.current = now
-
-    def now(self) -> datetime:
-        return self.current
 
 
 class TickingClock:
@@ -46,26 +36,6 @@ class TickingClock:
     def now(self) -> datetime:
         self.current += timedelta(seconds=1)
         return self.current
-
-
-def daily(delivery_id: UUID = DELIVERY) -> OutgoingEmail:
-    draft = DraftInEmail(
-        draft_id=UUID(int=1),
-        content=DRAFT,
-        source_name="Import AI",
-        source_url="https://importai.example/1",
-        engagement_score=8.4,
-        approve_url="https://app.example.com/feedback/t1/positive",
-        reject_url="https://app.example.com/feedback/t1/negative",
-    )
-    message = DailyDraftsEmail(
-        to="creator@example.com",
-        local_date=date(2025, 11, 25),
-        drafts=[draft],
-        unsubscribe_url="https://app.example.com/unsubscribe/u1",
-        settings_url="https://app.example.com/settings",
-    )
-    return OutgoingEmail(delivery_id=delivery_id, kind=EmailKind.DAILY_DRAFTS, message=message)
 
 
 def listing(directory: Path, pattern: str = "*") -> list[str]:
