@@ -11,11 +11,10 @@ from hypothesis import strategies as st
 
 from creatorpulse.domain.model.jobs import (
     GENERATION_LEAD,
-    email_due,
     generation_day,
     tick_key,
 )
-from creatorpulse.domain.model.schedule import delivery_instant, local_date
+from creatorpulse.domain.model.schedule import delivery_instant, email_due, local_date
 
 # UTC−10 (Adak keeps DST: −10/−9), UTC, UTC+5:30, UTC+9, UTC+14 (Apia had DST until 2021:
 # +14/+13), and two zones with DST changes at other hours.

@@ -53,8 +53,3 @@ def generation_day(now: datetime, at: time, timezone: str) -> date | None:
         if due - GENERATION_LEAD <= now < due + GENERATION_CATCH_UP:
             return candidate
     return None
-
-
-def email_due(now: datetime, at: time, timezone: str) -> bool:
-    """Whether today's local delivery instant has come (the sweep sends what is due)."""
-    return now >= delivery_instant(local_date(now, timezone), at, timezone)

@@ -89,5 +89,10 @@ def todays_delivery(now: datetime, at: time, timezone: str) -> datetime:
     return delivery_instant(local_date(now, timezone), at, timezone)
 
 
+def email_due(now: datetime, at: time, timezone: str) -> bool:
+    """Whether today's local delivery instant has come (the sweep sends what is due)."""
+    return now >= todays_delivery(now, at, timezone)
+
+
 def format_time(value: time) -> str:
     return value.strftime("%H:%M:%S")

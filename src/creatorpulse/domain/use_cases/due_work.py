@@ -8,8 +8,8 @@ from uuid import UUID
 from creatorpulse.domain.model.drafts import RECENT_ITEMS
 from creatorpulse.domain.model.email_address import normalise_email
 from creatorpulse.domain.model.errors import NotFound
-from creatorpulse.domain.model.jobs import CLAIM_RETENTION, email_due, generation_day, tick_key
-from creatorpulse.domain.model.schedule import local_date
+from creatorpulse.domain.model.jobs import CLAIM_RETENTION, generation_day, tick_key
+from creatorpulse.domain.model.schedule import email_due, local_date
 from creatorpulse.domain.model.style import MIN_POSTS_FOR_DRAFTS
 from creatorpulse.domain.model.users import User
 from creatorpulse.ports.clock import Clock

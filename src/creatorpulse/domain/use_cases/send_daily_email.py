@@ -14,7 +14,7 @@ from creatorpulse.domain.model.emails import (
     draft_in_email,
 )
 from creatorpulse.domain.model.errors import NotFound, UpstreamError
-from creatorpulse.domain.model.schedule import local_date, todays_delivery
+from creatorpulse.domain.model.schedule import email_due, local_date
 from creatorpulse.domain.model.text import token_hash
 from creatorpulse.domain.model.tokens import ActionToken, TokenPurpose
 from creatorpulse.ports.clock import Clock
@@ -57,7 +57,7 @@ class SendDailyEmail:
             user = await tx.users.get(user_id)
             if user is None:
                 raise NotFound("user not found")
-            due = force or now >= todays_delivery(now, user.delivery_time, user.timezone)
+            due = force or email_due(now, user.delivery_time, user.timezone)
             if not user.receives_daily_email or not due:
                 return None
             day = local_date(now, user.timezone)
