@@ -7,6 +7,7 @@ from creatorpulse.domain.model.text import token_hash
 from creatorpulse.domain.model.tokens import ActionToken, TokenPurpose
 from creatorpulse.domain.model.users import check_password
 from creatorpulse.domain.use_cases.outbound_mail import SendTransactionalEmail
+from creatorpulse.domain.use_cases.token_links import user_behind
 from creatorpulse.ports.clock import Clock
 from creatorpulse.ports.ids import TokenGenerator
 from creatorpulse.ports.passwords import PasswordHasher
@@ -58,15 +59,10 @@ class ResetPassword:
         invalid = InvalidInput.of(
             "token", "invalid_token", "this reset link is unknown, used or expired"
         )
-        if not isinstance(token, str) or not token:
-            raise invalid
         new_hash = await self._hasher.hash(password)
         now = self._clock.now()
         async with self._uow.system() as tx:
-            found = await tx.tokens.consume(token_hash(token), TokenPurpose.RESET_PASSWORD, now)
-            user = await tx.users.get(found.user_id) if found else None
-            if user is None:
-                raise invalid
+            user = await user_behind(tx, token, TokenPurpose.RESET_PASSWORD, now, invalid)
             user.change_password_hash(new_hash, now)
             # The reset link proves the mailbox is theirs.
             user.verify_email(now)

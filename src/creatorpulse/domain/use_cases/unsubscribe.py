@@ -1,9 +1,9 @@
 from __future__ import annotations
 
 from creatorpulse.domain.model.errors import NotFound
-from creatorpulse.domain.model.text import token_hash
 from creatorpulse.domain.model.tokens import TokenPurpose
 from creatorpulse.domain.model.users import MailPause, User
+from creatorpulse.domain.use_cases.token_links import user_behind
 from creatorpulse.ports.clock import Clock
 from creatorpulse.ports.storage import UnitOfWorkFactory
 
@@ -16,14 +16,9 @@ class Unsubscribe:
 
     async def __call__(self, token: object) -> User:
         missing = NotFound("this unsubscribe link is unknown or expired", code="invalid_token")
-        if not isinstance(token, str) or not token:
-            raise missing
         now = self._clock.now()
         async with self._uow.system() as tx:
-            found = await tx.tokens.consume(token_hash(token), TokenPurpose.UNSUBSCRIBE, now)
-            user = await tx.users.get(found.user_id) if found else None
-            if user is None:
-                raise missing
+            user = await user_behind(tx, token, TokenPurpose.UNSUBSCRIBE, now, missing)
             user.pause_mail(MailPause.UNSUBSCRIBED, now)
             await tx.users.update(user)
             await tx.commit()

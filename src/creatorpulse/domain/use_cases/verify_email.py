@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from creatorpulse.domain.model.emails import EmailKind, WelcomeEmail
 from creatorpulse.domain.model.errors import InvalidInput
-from creatorpulse.domain.model.text import token_hash
 from creatorpulse.domain.model.tokens import TokenPurpose
 from creatorpulse.domain.model.users import User
 from creatorpulse.domain.use_cases.outbound_mail import SendTransactionalEmail
+from creatorpulse.domain.use_cases.token_links import user_behind
 from creatorpulse.ports.clock import Clock
 from creatorpulse.ports.storage import UnitOfWorkFactory
 
@@ -25,14 +25,9 @@ class VerifyEmail:
         invalid = InvalidInput.of(
             "token", "invalid_token", "this verification link is unknown, used or expired"
         )
-        if not isinstance(token, str) or not token:
-            raise invalid
         now = self._clock.now()
         async with self._uow.system() as tx:
-            found = await tx.tokens.consume(token_hash(token), TokenPurpose.VERIFY_EMAIL, now)
-            user = await tx.users.get(found.user_id) if found else None
-            if user is None:
-                raise invalid
+            user = await user_behind(tx, token, TokenPurpose.VERIFY_EMAIL, now, invalid)
             user.verify_email(now)
             await tx.users.update(user)
             await tx.commit()
