@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 from uuid import UUID
 
 import msgspec
 from pgvector import Vector
 
 from creatorpulse.adapters.postgres.rows import PgRepository, fields
-from creatorpulse.domain.model.items import KEEP_PROCESSED, KEEP_UNPROCESSED, SourceItem
 from creatorpulse.domain.model.sources import Source, SourceType
 from creatorpulse.domain.model.style import StyleChunk, StylePost
 from creatorpulse.domain.model.tokens import ActionToken, TokenPurpose
@@ -29,9 +27,6 @@ SOURCE = (
 POST = (
     "id, user_id, content, content_hash, processed, word_count, character_count, "
     "created_at, processed_at"
-)
-ITEM = (
-    "id, source_id, user_id, title, content, url, published_at, content_hash, processed, created_at"
 )
 TOKEN = "token_hash, purpose, user_id, created_at, expires_at, used_at"
 
@@ -221,75 +216,13 @@ class PgStyleChunks(PgRepository, storage.StyleChunkRepository):
         return found
 
 
-class PgItems(PgRepository, storage.SourceItemRepository):
-    async def add_new(self, items: Sequence[SourceItem]) -> list[SourceItem]:
-        if not items:
-            return []
-        columns: dict[str, list[Any]] = {name: [] for name in ITEM.split(", ")}
-        for item in items:
-            for name, value in fields(item).items():
-                columns[name].append(value)
-        inserted = await self._rows(
-            "INSERT INTO source_content (id, source_id, user_id, title, content, url, "
-            "published_at, content_hash, processed, created_at) "
-            "SELECT i.* FROM unnest(%(id)b::uuid[], %(source_id)b::uuid[], %(user_id)b::uuid[], "
-            "%(title)b::text[], %(content)b::text[], %(url)b::text[], "
-            "%(published_at)b::timestamptz[], %(content_hash)b::text[], %(processed)b::bool[], "
-            "%(created_at)b::timestamptz[]) AS i(id, source_id, user_id, title, content, url, "
-            "published_at, content_hash, processed, created_at) "
-            "WHERE EXISTS (SELECT 1 FROM sources s WHERE s.id = i.source_id) "
-            "ON CONFLICT (source_id, content_hash) DO NOTHING RETURNING id",
-            columns,
-        )
-        kept = {row["id"] for row in inserted}
-        return [item for item in items if item.id in kept]
-
-    async def get(self, item_id: UUID) -> SourceItem | None:
-        query = f"SELECT {ITEM} FROM source_content WHERE id = %s"
-        return await self._one(SourceItem, query, (item_id,))
-
-    async def recent_for_feed(
-        self, kind: SourceType, url: str, since: datetime, limit: int = 200
-    ) -> list[SourceItem]:
-        columns = ", ".join(f"i.{c}" for c in ITEM.split(", "))
-        return await self._all(
-            SourceItem,
-            f"SELECT * FROM (SELECT DISTINCT ON (i.content_hash) {columns} "
-            "FROM source_content i JOIN sources s ON s.id = i.source_id "
-            "WHERE s.type = %(kind)s AND s.url = %(url)s AND i.published_at >= %(since)s "
-            "ORDER BY i.content_hash, i.published_at DESC, i.id) newest "
-            "ORDER BY published_at DESC, id LIMIT %(limit)s",
-            {"kind": kind, "url": url, "since": since, "limit": limit},
-        )
-
-    async def list_recent(self, user_id: UUID, since: datetime) -> list[SourceItem]:
-        columns = ", ".join(f"i.{c}" for c in ITEM.split(", "))
-        return await self._all(
-            SourceItem,
-            f"SELECT {columns} FROM source_content i JOIN sources s ON s.id = i.source_id "
-            "WHERE i.user_id = %s AND s.active AND NOT i.processed AND i.published_at >= %s "
-            "ORDER BY i.published_at DESC, i.id",
-            (user_id, since),
-        )
-
-    async def mark_processed(self, item_ids: Sequence[UUID]) -> None:
-        query = "UPDATE source_content SET processed = true WHERE id = ANY(%s)"
-        await self._execute(query, (list(item_ids),))
-
-    async def delete_expired(self, now: datetime) -> int:
-        return await self._execute(
-            "DELETE FROM source_content WHERE created_at < CASE WHEN processed "
-            "THEN %(processed)s ELSE %(unprocessed)s END",
-            {"processed": now - KEEP_PROCESSED, "unprocessed": now - KEEP_UNPROCESSED},
-        )
-
-
 from creatorpulse.adapters.postgres.repositories_drafts import (  # noqa: E402
     PgDeliveries,
     PgDrafts,
     PgFeedback,
     PgStyleJobs,
 )
+from creatorpulse.adapters.postgres.repositories_items import PgItems  # noqa: E402
 
 __all__ = [
     "PgDeliveries",
