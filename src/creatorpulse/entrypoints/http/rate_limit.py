@@ -8,22 +8,24 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from litestar import Request
 from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
-from creatorpulse.entrypoints.http.errors import RateLimited
+from creatorpulse.entrypoints.http.errors import RateLimited, http_error
 
 DEFAULT = (100, 60)
 
 
 class WindowCounter:
-    def __init__(self, factor: float) -> None:
-        self.factor = factor
+    def __init__(self, factor: float, clock: Callable[[], float] = time.time) -> None:
+        self.factor, self._clock = factor, clock
         self._windows: dict[str, tuple[float, int]] = {}
 
-    def hit(self, key: str, limit: int, period: int) -> tuple[int, int, int, bool]:
-        """Count one request: (limit, remaining, reset epoch seconds, over the limit?)."""
-        now = time.time()
+    def hit(self, key: str, limit: int, period: int) -> tuple[int, int, int, int | None]:
+        """Count one request: (limit, remaining, reset epoch seconds, seconds to wait when over
+        the limit, else None). The wait is counted from now, so it never exceeds the period."""
+        now = self._clock()
         start, count = self._windows.get(key, (now, 0))
         if now - start >= period:
             start, count = now, 0
@@ -32,7 +34,8 @@ class WindowCounter:
         if len(self._windows) > 100_000:  # bound memory: drop windows that have ended
             self._windows = {k: v for k, v in self._windows.items() if now - v[0] < period}
         cap = max(1, math.floor(limit * self.factor))
-        return cap, max(0, cap - count), math.ceil(start + period), count > cap
+        wait = max(1, math.ceil(start + period - now)) if count > cap else None
+        return cap, max(0, cap - count), math.ceil(start + period), wait
 
 
 Verify = Callable[[str], Awaitable[str | None]]
@@ -62,14 +65,20 @@ def rate_limit_middleware(counter: WindowCounter, verify: Verify) -> Any:
                 return
             limit, period = handler.opt.get("rate_limit", DEFAULT)
             key = f"{scope['method']} {scope.get('path_template')}|{await _subject(scope, verify)}"
-            cap, remaining, reset, over = counter.hit(key, limit, period)
+            cap, remaining, reset, wait = counter.hit(key, limit, period)
             headers = {
                 "X-RateLimit-Limit": str(cap), "X-RateLimit-Remaining": str(remaining),
                 "X-RateLimit-Reset": str(reset),
             }  # fmt: skip
-            if over:
-                wait = str(max(1, reset - int(time.time())))
-                raise RateLimited(cap, reset, headers | {"Retry-After": wait})
+            if wait is not None:
+                # Answered here rather than raised: a raise would pass the edge middleware
+                # (logged and counted as a 500, no request id or security headers).
+                limited = RateLimited(cap, reset, headers | {"Retry-After": str(wait)})
+                request: Request[Any, Any, Any] = Request(scope, receive)
+                await http_error(request, limited).to_asgi_response(None, request)(
+                    scope, receive, send
+                )
+                return
             raw = [(k.lower().encode(), v.encode()) for k, v in headers.items()]
 
             async def send_with_headers(message: Message) -> None:
