@@ -1,5 +1,6 @@
-"""The faster whitespace and hash paths give exactly what the straightforward ones gave:
-stored content hashes must not change, or dedupe would let yesterday's items in again."""
+"""The faster whitespace, hash and screening paths give exactly what the straightforward ones
+gave: stored content hashes must not change, or dedupe would let yesterday's items in again,
+and an item the filters kept (or dropped) before is kept (or dropped) now."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ import unicodedata
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from creatorpulse.domain.model.text import content_hash, normalise_whitespace
+from creatorpulse.domain.model import items
+from creatorpulse.domain.model import text as text_model
+from creatorpulse.domain.model.text import content_hash, hashtags, normalise_whitespace
 
 _SPACES = re.compile(r"[ \t\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
@@ -30,14 +33,29 @@ def reference_hash(text: str) -> str:
 
 
 PIECES = [
-    *"ab Z\u00e9\t\n\r\f\v.#@\u0301\u0323\u1e9b\u2028\x1c\u0085\u0130\u00df",
+    *"ab Z\u00e9\t\n\r\f\v.#@&_1\u0301\u0323\u1e9b\u2028\x1c\u0085\u0130\u00df\u212a",
+    "#build", "&#35;", "##x", "@maya", "a@b", "@@x", "  ", "\u2029", "\u1680", " \n ",
+    "BUY NOW", "Click Here", "50% OFF", "Earn $100", "sponsored",
     "e\u0301", "\u00a0", "\u2003", "\u202f", "\u3000", "\u200b", "\ufeff", "\u2060",
 ]  # fmt: skip
 tricky = st.lists(st.sampled_from(PIECES), max_size=40).map("".join)
 
 
-@settings(max_examples=500)
+@settings(max_examples=2000)
 @given(st.one_of(tricky, st.text(max_size=80)))
 def test_fast_paths_match_the_reference(text: str) -> None:
     assert normalise_whitespace(text) == reference_normalise(text)
     assert content_hash(text) == reference_hash(text)
+
+
+_HASHTAG = re.compile(r"(?<![\w&#])#[^\W\d_][\w]*")
+_MENTION = re.compile(r"(?<![\w@])@[A-Za-z0-9_]{1,50}\b")
+_PROMO = re.compile(items._PROMO.pattern, re.IGNORECASE)
+
+
+@settings(max_examples=500)
+@given(st.one_of(tricky, st.text(max_size=80)))
+def test_screening_patterns_match_the_reference(text: str) -> None:
+    assert hashtags(text) == _HASHTAG.findall(text)
+    assert text_model._MENTION.findall(text) == _MENTION.findall(text)
+    assert bool(items._PROMO.search(text.lower())) == bool(_PROMO.search(text))
