@@ -15,6 +15,7 @@ _TAG_START = re.compile(r"<(?=[a-zA-Z!/?])")
 _UNSAFE_IN_URL = re.compile(r"[\x00-\x20\x7f<>\"'`\\]")
 MAX_ROUNDS = 4
 MAX_URL = 2048
+_ABSOLUTE = ("http://", "https://")
 
 
 def _strip_once(markup: str) -> str:
@@ -29,6 +30,8 @@ def html_to_text(markup: str) -> str:
     becomes a real tag after unescaping, so stripping repeats until nothing changes.
     """
     text = _CONTROL.sub("", markup)
+    if "<" not in text and "&" not in text:  # no tag, no entity: nothing to strip (most titles)
+        return text.replace("\r\n", "\n").replace("\r", "\n")  # as the HTML parser would
     for _ in range(MAX_ROUNDS):
         stripped = _strip_once(text)
         if stripped == text:
@@ -46,7 +49,7 @@ def safe_link(link: object, base: str | None = None) -> str | None:
     if not isinstance(link, str) or not link.strip():
         return None
     candidate = link.strip()
-    if base:
+    if base and not candidate.startswith(_ABSOLUTE):  # most feeds' links are absolute already
         try:
             candidate = urljoin(base, candidate)
         except ValueError:
