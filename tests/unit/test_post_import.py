@@ -108,3 +108,17 @@ def test_import_reports_duplicates_short_posts_and_respects_the_cap() -> None:
     added, duplicates, rejected, over_cap = asyncio.run(scenario())
     assert (added, duplicates, rejected) == (54, 27, 1)
     assert over_cap == 80 - (100 - 54)
+
+
+def test_oversized_files_and_zip_bombs_are_refused_by_size() -> None:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("Basic/Shares.csv", b"a" * (10 * 1024 * 1024 + 1))
+    bomb = out.getvalue()
+    assert len(bomb) < 100_000  # inflates over 100 times
+    with pytest.raises(InvalidInput) as error:
+        read_posts("export.zip", bomb)
+    assert "larger than 10 MB" in error.value.message
+    with pytest.raises(InvalidInput) as error:
+        read_posts("posts.txt", b"a" * (20 * 1024 * 1024 + 1))
+    assert "larger than 20 MB" in error.value.message
