@@ -57,26 +57,41 @@ def _parser() -> argparse.ArgumentParser:
     imports.add_argument("--user", required=True, metavar="EMAIL", help="the creator's account")
     check = commands.add_parser("check", help="make one small real call to an outside service")
     check.add_argument("service", choices=["gemini", "sendgrid", "smtp"])
-    db = commands.add_parser("db", help="the database: url, migrate, stop")
+    db = commands.add_parser("db", help="the database: url, migrate, stop, backup, restore")
     db_actions = db.add_subparsers(dest="action", required=True, metavar="ACTION")
     db_actions.add_parser(
         "url", help="print the owner's URL (for psql); starts the embedded server if needed"
     )
     db_actions.add_parser("migrate", help="apply pending schema migrations")
     db_actions.add_parser("stop", help="stop the embedded database server")
+    db_actions.add_parser(
+        "backup", help="write the whole database to FILE (pg_dump custom format, mode 0600)"
+    ).add_argument("file", type=Path)
+    db_actions.add_parser(
+        "restore", help="replace the database with a backup FILE, in one transaction"
+    ).add_argument("file", type=Path)
     return parser
 
 
-def _db(action: str, settings: Settings) -> int:
+def _db(action: str, settings: Settings, file: Path | None) -> int:
+    from creatorpulse.adapters.postgres.pg_tools import BackupError  # noqa: PLC0415
     from creatorpulse.entrypoints import db_commands  # noqa: PLC0415
 
-    if action == "url":
-        print(db_commands.db_url(settings))
-    elif action == "migrate":
-        applied = db_commands.db_migrate(settings)
-        print(f"applied: {', '.join(applied)}" if applied else "the schema is up to date")
-    else:
-        print(db_commands.db_stop(settings))
+    try:
+        if action == "url":
+            print(db_commands.db_url(settings))
+        elif action == "migrate":
+            applied = db_commands.db_migrate(settings)
+            print(f"applied: {', '.join(applied)}" if applied else "the schema is up to date")
+        elif action in ("backup", "restore"):
+            assert file is not None
+            run = db_commands.db_backup if action == "backup" else db_commands.db_restore
+            print(run(settings, file))
+        else:
+            print(db_commands.db_stop(settings))
+    except BackupError as error:
+        print(f"creatorpulse: db {action}: {error}", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -116,7 +131,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"{args.service}: {run_check(args.service, settings)}")
             return 0
         if args.command == "db":
-            return _db(args.action, settings)
+            return _db(args.action, settings, getattr(args, "file", None))
     except SettingsError as error:
         print(f"creatorpulse: configuration error: {error}", file=sys.stderr)
         return 2

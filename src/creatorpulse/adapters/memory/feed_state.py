@@ -33,3 +33,9 @@ class MemoryFeedState(FeedStateRepository):
     async def put(self, state: FeedFetchState) -> None:
         self._system_only()
         self._tx.put(TABLE, state.url, state)
+
+    async def delete_unfollowed(self) -> int:
+        self._system_only()
+        followed = {source.url for source in self._tx.rows("sources", copies=False)}
+        gone = [url for url, _ in self._tx.keyed(TABLE) if url not in followed]
+        return sum(self._tx.delete(TABLE, url) for url in gone)

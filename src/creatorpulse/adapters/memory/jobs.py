@@ -56,6 +56,11 @@ class MemoryJobClaims(JobClaimRepository):
             self._tx.delete("job_claims", key)
         return len(old)
 
+    async def delete_prefixed(self, prefix: str) -> int:
+        _system_only(self._tx)
+        keys = [c.key for c in self._tx.rows("job_claims") if c.key.startswith(prefix)]
+        return sum(self._tx.delete("job_claims", key) for key in keys)
+
 
 class MemoryDeadLetters(DeadLetterRepository):
     def __init__(self, tx: Transaction) -> None:
@@ -77,3 +82,8 @@ class MemoryDeadLetters(DeadLetterRepository):
 
     async def update(self, letter: DeadLetter) -> None:
         await self.add(letter)
+
+    async def delete_for_user(self, user_id: UUID) -> int:
+        _system_only(self._tx)
+        ids = [d.id for d in self._tx.rows("dead_letters") if d.args.get("user_id") == str(user_id)]
+        return sum(self._tx.delete("dead_letters", key) for key in ids)

@@ -79,7 +79,8 @@ class Transaction:
     def visible(self, table: str, row: Row) -> bool:
         if self.scope is None:
             return True
-        owner = row.id if table == "users" else row.user_id
+        # System tables (claims, dead letters, feed state) have no owner: a user sees none.
+        owner = row.id if table == "users" else getattr(row, "user_id", None)
         return bool(owner == self.scope)
 
     def _raw(self, table: str, key: Any) -> Row | None:

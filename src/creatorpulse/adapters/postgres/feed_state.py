@@ -32,3 +32,9 @@ class PgFeedState(PgRepository, FeedStateRepository):
             "consecutive_failures = EXCLUDED.consecutive_failures",
             fields(state),
         )
+
+    async def delete_unfollowed(self) -> int:
+        return await self._execute(
+            "DELETE FROM feed_fetch_state f WHERE NOT EXISTS "
+            "(SELECT 1 FROM sources s WHERE s.url = f.url)"
+        )

@@ -35,6 +35,10 @@ class PgJobClaims(PgRepository, JobClaimRepository):
     async def delete_before(self, cutoff: datetime) -> int:
         return await self._execute("DELETE FROM job_claims WHERE claimed_at < %s", (cutoff,))
 
+    async def delete_prefixed(self, prefix: str) -> int:
+        query = "DELETE FROM job_claims WHERE starts_with(key, %s)"
+        return await self._execute(query, (prefix,))
+
 
 class PgDeadLetters(PgRepository, DeadLetterRepository):
     async def add(self, letter: DeadLetter) -> None:
@@ -59,3 +63,7 @@ class PgDeadLetters(PgRepository, DeadLetterRepository):
             "UPDATE dead_letters SET replayed_at = %s, attempts = %s WHERE id = %s",
             (letter.replayed_at, letter.attempts, letter.id),
         )
+
+    async def delete_for_user(self, user_id: UUID) -> int:
+        query = "DELETE FROM dead_letters WHERE args ->> 'user_id' = %s"
+        return await self._execute(query, (str(user_id),))

@@ -39,7 +39,12 @@ def tick_key(job: str, now: datetime, every: timedelta) -> str:
 
 
 def generation_key(user_id: UUID, day: date) -> str:
-    return f"drafts:{user_id}:{day.isoformat()}"
+    return f"{user_claims(user_id)}{day.isoformat()}"
+
+
+def user_claims(user_id: UUID) -> str:
+    """The prefix of every claim key that names this user (their days' drafts)."""
+    return f"drafts:{user_id}:"
 
 
 def generation_day(now: datetime, at: time, timezone: str) -> date | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from creatorpulse.domain.model.errors import NotFound
+from creatorpulse.domain.model.jobs import user_claims
 from creatorpulse.domain.model.users import User
 from creatorpulse.ports.clock import Clock
 from creatorpulse.ports.storage import UnitOfWorkFactory
@@ -15,7 +16,7 @@ class Account:
         self._uow, self._clock = uow, clock
 
     async def get(self, user_id: UUID) -> User:
-        async with self._uow.for_user(user_id) as tx:
+        async with self._uow.for_user(user_id, read_only=True) as tx:
             user = await tx.users.get(user_id)
         if user is None:
             raise NotFound("user not found")
@@ -44,9 +45,15 @@ class Account:
         return user
 
     async def delete(self, user_id: UUID) -> None:
-        """Removes the account and every row that belongs to it."""
+        """Removes the account and every row that belongs to it, then what the background
+        work kept that names it (claims on its days, its dead tasks): system records, which
+        only the system scope may change."""
         async with self._uow.for_user(user_id) as tx:
             if await tx.users.get(user_id) is None:
                 raise NotFound("user not found")
             await tx.users.delete(user_id)
+            await tx.commit()
+        async with self._uow.system() as tx:
+            await tx.job_claims.delete_prefixed(user_claims(user_id))
+            await tx.dead_letters.delete_for_user(user_id)
             await tx.commit()

@@ -1,4 +1,5 @@
-"""Retention: items 7 days (30 once used), drafts 30 days without a vote, expired tokens."""
+"""Retention: items 7 days (30 once used), drafts 30 days without a vote, expired tokens, and
+the fetch state of addresses nobody follows any more (a deleted account's feeds)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ class CleanupReport(msgspec.Struct, kw_only=True):
     items: int
     drafts: int
     tokens: int
+    feeds: int
 
 
 class Cleanup:
@@ -25,6 +27,7 @@ class Cleanup:
                 items=await tx.items.delete_expired(now),
                 drafts=await tx.drafts.delete_expired(now),
                 tokens=await tx.tokens.delete_expired(now),
+                feeds=await tx.feed_state.delete_unfollowed(),
             )
             await tx.commit()
         return report

@@ -43,6 +43,7 @@ async def run_job(work: Work, job: str, email: str | None, force: bool) -> dict[
     if job == "cleanup":
         cleaned = await cases.cleanup()
         return {"items": cleaned.items, "drafts": cleaned.drafts, "tokens": cleaned.tokens,
+                "feeds": cleaned.feeds,
                 "claims": await work.due.prune_claims()}  # fmt: skip
     users = await _users(work, job, email, force)
     per_user: dict[str, Callable[[UUID], Awaitable[Any]]] = {

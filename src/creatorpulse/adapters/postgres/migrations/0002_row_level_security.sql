@@ -14,7 +14,14 @@ DO $$ BEGIN
     CREATE ROLE creatorpulse_system NOLOGIN NOBYPASSRLS;
 EXCEPTION WHEN duplicate_object THEN NULL;
 END $$;
-ALTER ROLE creatorpulse_app NOINHERIT NOBYPASSRLS;
+-- Only when needed: naming BYPASSRLS at all in ALTER ROLE needs a superuser, which the owner of
+-- a hosted database (CREATEROLE, README) is not.
+DO $$ BEGIN
+    IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'creatorpulse_app'
+               AND (rolinherit OR rolbypassrls)) THEN
+        ALTER ROLE creatorpulse_app NOINHERIT NOBYPASSRLS;
+    END IF;
+END $$;
 GRANT creatorpulse_system TO creatorpulse_app;
 
 CREATE FUNCTION app_user_id() RETURNS uuid LANGUAGE sql STABLE AS $$
