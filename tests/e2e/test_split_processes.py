@@ -178,7 +178,8 @@ def test_a_creators_day_through_the_split_processes(service: Service) -> None:
     wait_for_port(port, within=60)
     address = "maya@example.com"
     with feed_server() as feeds, httpx.Client(base_url=service.base_url, timeout=30) as http:
-        assert http.get("/health/ready").json() == {"status": "ok", "database": True}
+        ready = http.get("/health/ready").json()
+        assert ready == {"status": "ok", "database": True, "queue": True}
 
         # register, then follow the verification email: its page, then its button
         registered = http.post("/v1/auth/register", json={"email": address, "password": PASSWORD})

@@ -37,8 +37,8 @@ def test_a_worker_killed_three_times_sends_every_daily_email_once(
 
 
 @pytest.mark.slow
-def test_a_worker_killed_ten_times_sends_two_hundred_daily_emails_once(
+def test_a_worker_killed_ten_times_sends_five_hundred_daily_emails_once(
     pg_clean: str, tmp_path: Path
 ) -> None:
-    figures = crash_run(pg_clean, tmp_path, users=200, kills=10, seed=7, within=300)
-    _check(figures, 200, 10)
+    figures = crash_run(pg_clean, tmp_path, users=500, kills=10, seed=7, within=600)
+    _check(figures, 500, 10)

@@ -1,6 +1,7 @@
 """A fake Gemini API (v1beta REST): batchEmbedContents, generateContent and models.get.
 
-Each endpoint plays a script of behaviours, one per request, then answers well ("ok").
+Each endpoint plays a script of behaviours, one per request, then answers well ("ok") or, with
+`faults`, fails a seeded share of requests (`hang` holds the connection, then answers 503).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from fakes.faults import Faults
 from fakes.http_server import Reply, Request, serve
 
 API_KEY = "test-gemini-key"
@@ -50,6 +52,7 @@ class GeminiFake:
     embed_script: deque[str] = field(default_factory=deque)
     generate_script: deque[str] = field(default_factory=deque)
     requests: list[Request] = field(default_factory=list)
+    faults: Faults | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def calls(self, method: str) -> list[Request]:
@@ -73,6 +76,11 @@ class GeminiFake:
             return _error(404, "NOT_FOUND", f"method {method} not found")
         with self._lock:
             behaviour = script[method].popleft() if script[method] else "ok"
+        if behaviour == "ok" and self.faults is not None:
+            behaviour = self.faults.draw()
+        if behaviour == "hang":
+            (self.faults or Faults(0, ())).stall()
+            return _error(503, "UNAVAILABLE", "The service is currently unavailable.")
         failure = self._failure(behaviour)
         if failure is not None:
             return failure

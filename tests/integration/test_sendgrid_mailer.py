@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections import deque
 from collections.abc import Iterator
 
 import pytest
@@ -10,6 +11,7 @@ import pytest
 from creatorpulse.adapters.mail.sendgrid import SendGridMailer, check_sendgrid
 from creatorpulse.domain.model.errors import UpstreamError
 from fakes.emails import DELIVERY, SENDER, UNSUBSCRIBE, daily, verification
+from fakes.faults import Faults
 from fakes.sendgrid import API_KEY, RESET_AT, SendGridFake, sendgrid_server
 from fakes.smtp import free_port
 
@@ -149,3 +151,42 @@ async def test_check_sendgrid_confirms_the_mail_send_scope(
     with pytest.raises(UpstreamError, match="authorization grant is invalid") as caught:
         await check_sendgrid("SG.nope", base_url=base_url)
     assert caught.value.transient is False
+
+
+async def test_a_send_answered_too_late_is_found_again_by_its_delivery_id() -> None:
+    fake = SendGridFake(script=deque(["deliver_then_hang"]), faults=Faults(0, (), hang=1.5))
+    with sendgrid_server(fake) as (base_url, _):
+        quick = SendGridMailer(API_KEY, SENDER, base_url=base_url, timeout=0.3, unanswered_wait=9)
+        with pytest.raises(UpstreamError) as caught:
+            await quick.send(daily())
+
+        assert (caught.value.code, caught.value.transient) == ("sendgrid_no_answer", True)
+        assert caught.value.retry_after == 9  # give SendGrid's activity time to show it
+        assert await quick.sent_message_id(DELIVERY) == "fakeMsgId0000"
+        [search] = [r for r in fake.requests if r.path.startswith("/v3/messages")]
+        assert "delivery_id" in search.path
+
+
+async def test_a_send_that_hung_before_acceptance_is_not_found() -> None:
+    fake = SendGridFake(script=deque(["hang"]), faults=Faults(0, (), hang=1.0))
+    with sendgrid_server(fake) as (base_url, _):
+        quick = SendGridMailer(API_KEY, SENDER, base_url=base_url, timeout=0.3)
+        with pytest.raises(UpstreamError, match="did not answer"):
+            await quick.send(daily())
+
+        assert await quick.sent_message_id(DELIVERY) is None
+        assert fake.delivered_to() == {}
+
+
+async def test_without_activity_search_the_lookup_says_unknown_once_and_stops_asking(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    fake = SendGridFake(activity_search=False)
+    with sendgrid_server(fake) as (base_url, _):
+        lookup = mailer(base_url)
+        assert await lookup.sent_message_id(DELIVERY) is None
+        assert await lookup.sent_message_id(DELIVERY) is None
+
+    assert len([r for r in fake.requests if r.path.startswith("/v3/messages")]) == 1
+    assert "sendgrid_activity_unavailable" in caplog.text
+    assert API_KEY not in caplog.text

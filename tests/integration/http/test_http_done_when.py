@@ -11,7 +11,8 @@ from creatorpulse.entrypoints.demo import sample_voices
 async def test_a_creators_day_through_the_api_on_postgres(make_api: MakeApi, pg_clean: str) -> None:
     api = await make_api(CREATORPULSE_STORAGE="postgres", DATABASE_URL=pg_clean)
     c = api.client
-    assert (await c.get("/health/ready")).json() == {"status": "ok", "database": True}
+    ready = (await c.get("/health/ready")).json()
+    assert ready == {"status": "ok", "database": True, "queue": True}
 
     # register, then the verification email's link: GET shows a button, POST verifies
     registered = await c.post(

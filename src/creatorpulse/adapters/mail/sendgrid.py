@@ -10,6 +10,8 @@ import time
 from collections.abc import Callable, Mapping
 from email.utils import parseaddr, parsedate_to_datetime
 from typing import Any
+from urllib.error import URLError
+from uuid import UUID
 
 from python_http_client.exceptions import HTTPError
 from sendgrid import SendGridAPIClient
@@ -29,12 +31,17 @@ from sendgrid.helpers.mail import (
 from sendgrid.helpers.mail.exceptions import SendGridException
 
 from creatorpulse.adapters.mail.render import render
+from creatorpulse.adapters.mail.sendgrid_activity import ActivityUnavailable, accepted_message_id
 from creatorpulse.domain.model.emails import OutgoingEmail
 from creatorpulse.domain.model.errors import UpstreamError
 from creatorpulse.ports.mailer import Mailer
 
 DEFAULT_BASE_URL = "https://api.sendgrid.com"
 _NETWORK_ERRORS = (OSError, http.client.HTTPException)
+# After a send that went out unanswered, wait this long before looking it up: SendGrid's email
+# activity lags the send by seconds.
+UNANSWERED_WAIT = 30.0
+log = logging.getLogger("creatorpulse.mail")
 
 
 def quiet_http_client_logs() -> None:
@@ -102,11 +109,13 @@ class SendGridMailer(Mailer):
         base_url: str = DEFAULT_BASE_URL,
         timeout: float = 30.0,
         clock: Callable[[], float] = time.time,
+        unanswered_wait: float = UNANSWERED_WAIT,
     ) -> None:
         quiet_http_client_logs()
         self._client = SendGridAPIClient(api_key=api_key, host=base_url.rstrip("/"))
         self._api_key, self._sender = api_key, sender
-        self._timeout, self._clock = timeout, clock
+        self._timeout, self._clock, self._unanswered_wait = timeout, clock, unanswered_wait
+        self._activity_searchable = True
 
     async def send(self, email: OutgoingEmail) -> str | None:
         try:
@@ -121,14 +130,42 @@ class SendGridMailer(Mailer):
             )
         except HTTPError as error:
             raise self._http_error(error) from None
-        except _NETWORK_ERRORS as error:
+        except URLError as error:  # urllib wraps failures before the request was sent
             raise UpstreamError(
-                f"SendGrid could not be reached: {error}",
+                f"SendGrid could not be reached: {error.reason}",
                 code="sendgrid_unreachable",
                 transient=True,
             ) from None
+        except _NETWORK_ERRORS as error:  # sent, then no answer: SendGrid may have accepted it
+            raise UpstreamError(
+                f"SendGrid did not answer: {error or type(error).__name__}",
+                code="sendgrid_no_answer",
+                transient=True,
+                retry_after=self._unanswered_wait,
+            ) from None
         message_id = response.headers.get("X-Message-Id")
         return str(message_id) if message_id else None
+
+    async def sent_message_id(self, delivery_id: UUID) -> str | None:
+        """Asks SendGrid's email activity; None when it has no message for `delivery_id`, or when
+        the account cannot search it (then a retry may send a second copy; logged once)."""
+        if not self._activity_searchable:
+            return None
+        try:
+            return await asyncio.to_thread(
+                accepted_message_id, self._client.client, delivery_id, self._timeout
+            )
+        except ActivityUnavailable as error:
+            self._activity_searchable = False
+            log.warning("sendgrid_activity_unavailable: %s; an unanswered send may be sent "
+                        "twice", error)  # fmt: skip
+            return None
+        except _NETWORK_ERRORS as error:
+            raise UpstreamError(
+                f"SendGrid's Email Activity API could not be reached: {error}",
+                code="sendgrid_unreachable",
+                transient=True,
+            ) from None
 
     def _http_error(self, error: HTTPError) -> UpstreamError:
         status = int(error.status_code)

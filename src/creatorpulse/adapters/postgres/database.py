@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from pgvector.psycopg import register_vector_async
@@ -44,11 +45,13 @@ class Database:
             raise RuntimeError("the database is not open")
         return self._pool
 
-    async def ping(self) -> bool:
+    async def ping(self, within: float = 2.0) -> bool:
+        """The server answers a query within `within` seconds (a server that hangs counts as
+        down). A broken pooled connection found here is discarded by the pool on return."""
         if self._pool is None:
             return False
         try:
-            async with self._pool.connection(timeout=2) as conn:
+            async with asyncio.timeout(within), self._pool.connection(timeout=within) as conn:
                 await conn.execute("SELECT 1")
         except Exception:  # any failure means not ready; the caller reports it
             return False

@@ -3,10 +3,15 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import AsyncGenerator
 from datetime import timedelta
 
+import structlog
+from nats import errors as nats_errors
+from nats.js import errors as jetstream_errors
 from nats.js.api import AckPolicy, ConsumerConfig, RetentionPolicy, StreamConfig
-from taskiq import AsyncBroker, InMemoryBroker
+from taskiq import AckableMessage, AsyncBroker, InMemoryBroker
 from taskiq_nats import PullBasedJetStreamBroker
 
 QUEUES = ("interactive", "bulk")
@@ -16,6 +21,32 @@ RETRY_DELAY_CAP = timedelta(minutes=5)  # the longest a retry waits (inside the 
 # than the longest task plus its longest retry wait, so a live task is never run twice.
 ACK_WAIT = TASK_TIMEOUT + RETRY_DELAY_CAP + timedelta(minutes=1)
 MAX_DELIVER = 5  # a message that crashed its worker this often is dropped (the sweeps re-find it)
+# What a pull answers while NATS restarts or JetStream is not ready yet: pull again shortly.
+_PASSING = (
+    jetstream_errors.APIError, nats_errors.NoRespondersError,
+    nats_errors.ConnectionReconnectingError, nats_errors.StaleConnectionError,
+)  # fmt: skip
+log = structlog.get_logger("creatorpulse.worker")
+
+
+class JetStreamQueue(PullBasedJetStreamBroker):
+    """taskiq-nats' pull loop ends on any error but a timeout, and with it the worker; a NATS
+    restart answers pulls with 503 (JetStream not ready) or no responders for a moment."""
+
+    async def listen(self) -> AsyncGenerator[AckableMessage, None]:
+        while True:
+            try:
+                pulled = await self.consumer.fetch(
+                    batch=self.pull_consume_batch, timeout=self.pull_consume_timeout
+                )
+            except nats_errors.TimeoutError:
+                continue
+            except _PASSING as error:
+                log.warning("queue_unavailable", subject=self.subject, error=repr(error))
+                await asyncio.sleep(1.0)
+                continue
+            for message in pulled:
+                yield AckableMessage(data=message.data, ack=message.ack)
 
 
 class Brokers:
@@ -33,6 +64,10 @@ class Brokers:
         for broker in self:
             await broker.shutdown()
 
+    def connected(self) -> bool:
+        """Every queue's server connection is up; in-process queues have none and always are."""
+        return all(getattr(getattr(b, "client", None), "is_connected", True) for b in self)
+
 
 def in_memory_brokers() -> Brokers:
     return Brokers(InMemoryBroker(), InMemoryBroker())
@@ -41,9 +76,9 @@ def in_memory_brokers() -> Brokers:
 def nats_brokers(
     url: str, *, prefix: str = "creatorpulse", ack_wait: timedelta = ACK_WAIT
 ) -> Brokers:
-    def one(queue: str) -> PullBasedJetStreamBroker:
+    def one(queue: str) -> JetStreamQueue:
         durable = f"{prefix}-{queue}-workers"
-        return PullBasedJetStreamBroker(
+        return JetStreamQueue(
             servers=[server.strip() for server in url.split(",")],
             subject=f"{prefix}.tasks.{queue}",
             stream_name=f"{prefix}-{queue}",
@@ -59,6 +94,10 @@ def nats_brokers(
             ),
             pull_consume_batch=1,
             pull_consume_timeout=1.0,
+            # nats-py gives up after 60 reconnect attempts (about two minutes): a NATS restart
+            # or a longer outage would leave the process connected to nothing, for good.
+            max_reconnect_attempts=-1,
+            reconnect_time_wait=1,
         )
 
     return Brokers(one("interactive"), one("bulk"))

@@ -10,6 +10,7 @@ from uuid import UUID
 from dishka import AsyncContainer, Provider, Scope, provide
 from litestar import Litestar
 
+from creatorpulse.entrypoints.container import QueueHealth
 from creatorpulse.entrypoints.jobs import BackgroundJobs
 from creatorpulse.entrypoints.metrics import Metrics
 from creatorpulse.entrypoints.use_cases import UseCases
@@ -44,6 +45,10 @@ class QueueProvider(Provider):
     @provide
     def work(self, cases: UseCases) -> Work:
         return Work(cases, self._tasks)
+
+    @provide
+    def queue_health(self) -> QueueHealth:
+        return QueueHealth(self._tasks.brokers.connected)
 
 
 def wire(app: Litestar, brokers: Brokers, *, run_here: bool) -> None:

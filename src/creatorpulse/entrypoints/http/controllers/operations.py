@@ -17,7 +17,7 @@ from creatorpulse.adapters.mail.sendgrid_events import (
     verify_signed_events,
 )
 from creatorpulse.domain.model.errors import AuthenticationFailed, InvalidInput
-from creatorpulse.entrypoints.container import Storage
+from creatorpulse.entrypoints.container import QueueHealth, Storage
 from creatorpulse.entrypoints.metrics import Metrics
 from creatorpulse.entrypoints.settings import Settings
 from creatorpulse.entrypoints.use_cases import UseCases
@@ -52,20 +52,20 @@ class OperationsController(Controller):
 
     @get("/health/ready", tags=["Operations"])
     @inject
-    async def ready(self, storage: FromDishka[Storage]) -> Response[dict[str, Any]]:
-        database = await storage.ready()
-        status = 200 if database else 503
-        return Response({"status": "ok" if database else "unavailable", "database": database},
-                        status_code=status)  # fmt: skip
+    async def ready(
+        self, storage: FromDishka[Storage], queue: FromDishka[QueueHealth]
+    ) -> Response[dict[str, Any]]:
+        database, connected = await storage.ready(), queue.connected()
+        ok = database and connected
+        return Response({"status": "ok" if ok else "unavailable", "database": database,
+                         "queue": connected}, status_code=200 if ok else 503)  # fmt: skip
 
     @get("/metrics", media_type=MediaType.TEXT, include_in_schema=False)
     @inject
     async def metrics(self, metrics: FromDishka[Metrics], cases: FromDishka[UseCases]) -> bytes:
-        async with cases.ports.uow.system() as tx:
-            users = await tx.users.list_active()
-            sources = await tx.sources.list_active()
-        metrics.active_users.set(len(users))
-        metrics.failing_sources.set(sum(1 for s in sources if s.error_count))
+        async with cases.ports.uow.system() as tx:  # counted in SQL: 10,000 creators load slowly
+            metrics.active_users.set(await tx.users.count_active())
+            metrics.failing_sources.set(await tx.sources.count_failing())
         return metrics.render()
 
     @post("/webhooks/sendgrid", status_code=200, tags=["Operations"], opt={"rate_limit": (600, 60)})
