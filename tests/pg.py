@@ -30,8 +30,12 @@ def pg_owner_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     server.release()
 
 
+def truncate_all(url: str) -> None:
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f"TRUNCATE {TABLES} CASCADE")
+
+
 @pytest.fixture
 def pg_clean(pg_owner_url: str) -> str:
-    with psycopg.connect(pg_owner_url, autocommit=True) as conn:
-        conn.execute(f"TRUNCATE {TABLES} CASCADE")
+    truncate_all(pg_owner_url)
     return pg_owner_url

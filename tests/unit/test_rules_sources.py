@@ -95,6 +95,12 @@ def test_name_of_101_characters_is_too_long() -> None:
     assert only_issue(error) == ("name", "too_long")
 
 
+def test_a_name_holding_nul_is_refused_by_every_store() -> None:
+    with pytest.raises(InvalidInput) as error:
+        make_source(name="before\x00after")
+    assert only_issue(error) == ("name", "nul_character")
+
+
 # --- feed URL --------------------------------------------------------------------------------
 
 

@@ -112,6 +112,12 @@ def test_error_uses_callers_field_name() -> None:
     assert only_issue(error) == ("posts[3]", "too_short")
 
 
+def test_a_post_holding_nul_is_refused_by_every_store() -> None:
+    with pytest.raises(InvalidInput) as error:
+        validate_style_post(text_of(100) + "\x00", "en")
+    assert only_issue(error) == ("content", "nul_character")
+
+
 # --- per-creator limit -----------------------------------------------------------------------
 
 

@@ -109,6 +109,12 @@ def parse_choice(kind: type[E], raw: object, field: str) -> E:
     raise InvalidInput.of(field, "invalid_choice", f"must be {choices}")
 
 
+def refuse_nul(text: str, field: str) -> None:
+    """Stored text never holds U+0000: PostgreSQL cannot, so no store may (same answer in both)."""
+    if "\x00" in text:
+        raise InvalidInput.of(field, "nul_character", "must not contain the NUL character (U+0000)")
+
+
 class Issues:
     """Collects the issues of several checks so one error can name every failing field."""
 

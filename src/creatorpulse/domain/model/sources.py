@@ -10,7 +10,13 @@ from uuid import UUID
 
 import msgspec
 
-from creatorpulse.domain.model.errors import InvalidInput, Issues, LimitReached, parse_choice
+from creatorpulse.domain.model.errors import (
+    InvalidInput,
+    Issues,
+    LimitReached,
+    parse_choice,
+    refuse_nul,
+)
 
 MAX_SOURCES_PER_USER = 20
 FAILURES_BEFORE_DISABLE = 5
@@ -38,6 +44,7 @@ def parse_source_type(raw: object, field: str = "type") -> SourceType:
 def validate_name(raw: object, field: str = "name") -> str:
     if not isinstance(raw, str) or not raw.strip():
         raise InvalidInput.of(field, "required", "a name of 1-100 characters is required")
+    refuse_nul(raw, field)
     name = " ".join(raw.split())
     if len(name) > NAME_MAX:
         raise InvalidInput.of(field, "too_long", f"must be at most {NAME_MAX} characters")

@@ -7,7 +7,7 @@ from uuid import UUID
 
 import msgspec
 
-from creatorpulse.domain.model.errors import InvalidInput, LimitReached
+from creatorpulse.domain.model.errors import InvalidInput, LimitReached, refuse_nul
 from creatorpulse.domain.model.text import (
     character_count,
     clean_for_embedding,
@@ -32,6 +32,7 @@ def validate_style_post(raw: object, language: str | None, field: str = "content
     """
     if not isinstance(raw, str) or not raw.strip():
         raise InvalidInput.of(field, "required", "a post's text is required")
+    refuse_nul(raw, field)
     text = normalise_whitespace(raw)
     if len(text) < POST_MIN:
         raise InvalidInput.of(field, "too_short", f"must be at least {POST_MIN} characters")

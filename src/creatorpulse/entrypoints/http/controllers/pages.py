@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from html import escape
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from dishka.integrations.litestar import FromDishka, inject
 from litestar import Controller, MediaType, Request, Response, get, post
@@ -50,6 +51,11 @@ def confirm(
     return page(title, f"<p>{escape(text)}</p>{form}")
 
 
+def _segment(value: str) -> str:
+    """A path segment for a form action: a `?`, `#` or `/` in a token must not re-route the POST."""
+    return quote(value, safe="")
+
+
 def failed(error: DomainError) -> Response[str]:
     status = 404 if error.kind == "not_found" else 422
     return page("That link did not work", f"<p>{escape(error.message)}</p>", status)
@@ -64,7 +70,7 @@ class PagesController(Controller):
         thumbs = "👍 Use this draft" if vote == FeedbackType.POSITIVE else "👎 Not for me"
         return confirm(
             "Record your vote?", "One click tells us what to write more (or less) of.",
-            f"/feedback/{token}/{vote}", thumbs, {},
+            f"/feedback/{_segment(token)}/{_segment(vote)}", thumbs, {},
         )  # fmt: skip
 
     @post("/feedback/{token:str}/{vote:str}", status_code=200)
@@ -105,7 +111,7 @@ class PagesController(Controller):
     async def unsubscribe_page(self, token: FromPath[str]) -> Response[str]:
         return confirm(
             "Stop the daily email?", "You can turn it back on in your settings at any time.",
-            f"/unsubscribe/{token}", "Unsubscribe", {},
+            f"/unsubscribe/{_segment(token)}", "Unsubscribe", {},
         )  # fmt: skip
 
     @post("/unsubscribe/{token:str}", status_code=200)
