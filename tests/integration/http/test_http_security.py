@@ -1,6 +1,6 @@
 """What docs/security.md claims and no other test shows: security headers, request ids, logs
 and answers free of secrets, generic 500s, fields a client may not set, hashes at rest, and
-sign-outs honoured by every API process. Two known gaps are strict xfails."""
+sign-outs honoured by every API process. A known gap is a strict xfail."""
 
 from __future__ import annotations
 
@@ -31,6 +31,7 @@ HEADERS = {
     "x-frame-options": "DENY",
     "referrer-policy": "no-referrer",
     "cross-origin-opener-policy": "same-origin",
+    "cache-control": "no-store",
 }
 CSP_MUST_HAVE = ("default-src 'none'", "frame-ancestors 'none'", "base-uri 'none'")
 
@@ -80,11 +81,6 @@ async def test_hsts_for_a_year_when_the_service_is_served_over_https(make_api: M
     assert int(re.fullmatch(r"max-age=(\d+).*", hsts)[1]) >= 365 * 24 * 3600  # type: ignore[index]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="gap (docs/security.md, V3.4): Litestar answers unmatched paths, ids of the wrong "
-    "type and wrong methods before route middleware runs: no security headers, no request id",
-)
 async def test_unmatched_paths_and_methods_carry_the_security_headers_too(api: Api) -> None:
     who = await api.creator("maya@example.com")
     answers = [
@@ -290,3 +286,16 @@ async def test_a_sign_out_holds_on_every_api_process_sharing_the_database(
     assert_ok(await second.client.post("/v1/auth/logout", headers=who.headers), 200)
     assert_error(await first.client.get("/v1/me", headers=who.headers), 401, "authentication_error")
     assert_ok(await first.client.get("/v1/me", headers=other), 200)  # only that session ended
+
+
+async def test_the_docs_page_may_load_the_script_it_names_and_nothing_inline(api: Api) -> None:
+    page = await api.client.get("/schema")
+    assert page.status_code == 200
+    assert_hardened(page)
+    directives = page.headers["content-security-policy"].split("; ")
+    csp = {name: value for name, _, value in (d.partition(" ") for d in directives)}
+    scripts = re.findall(r'<script[^>]*src="(https://[^/"]+)/', page.text)
+    assert scripts and all(origin in csp["script-src"].split() for origin in scripts)
+    assert "'unsafe-inline'" not in csp["script-src"] and "connect-src" in csp
+    elsewhere = await api.client.get("/health/live")
+    assert "cdn.jsdelivr.net" not in elsewhere.headers["content-security-policy"]

@@ -26,6 +26,7 @@ from creatorpulse.entrypoints.http.controllers.style import StyleController
 from creatorpulse.entrypoints.http.controllers.style_profile import StyleProfileController
 from creatorpulse.entrypoints.http.edge import edge_middleware
 from creatorpulse.entrypoints.http.errors import HANDLERS
+from creatorpulse.entrypoints.http.json_body import JsonRequest
 from creatorpulse.entrypoints.http.rate_limit import WindowCounter, rate_limit_middleware
 from creatorpulse.entrypoints.jobs import BackgroundJobs
 from creatorpulse.entrypoints.logs import configure_logging
@@ -90,7 +91,6 @@ def create_app(settings: Settings | None = None, *overrides: Provider) -> Litest
         ],
         exception_handlers=HANDLERS,  # type: ignore[arg-type]
         middleware=[
-            edge_middleware(metrics, settings.base_url.startswith("https://")),
             rate_limit_middleware(WindowCounter(settings.rate_limit_factor), token_subject),
         ],
         cors_config=CORSConfig(
@@ -110,8 +110,14 @@ def create_app(settings: Settings | None = None, *overrides: Provider) -> Litest
             security=[{"BearerAuth": []}],
         ),
         lifespan=[lifespan],
+        request_class=JsonRequest,
         request_max_body_size=MAX_BODY,
         debug=False,
     )  # fmt: skip
     setup_dishka(container, app)
+    # Outermost, as dishka wraps it: route middleware never sees what the router answers
+    # itself (unknown paths, wrong methods, ids of the wrong type) or a CORS preflight.
+    app.asgi_handler = edge_middleware(metrics, settings.base_url.startswith("https://"))(
+        app.asgi_handler
+    )
     return app

@@ -27,6 +27,14 @@ PAGE_CSP = (
     b"default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
     b"frame-ancestors 'none'; base-uri 'none'"
 )
+# The interactive docs at /schema are Scalar, loaded from jsDelivr: allowed there only.
+DOCS_CSP = (
+    b"default-src 'none'; script-src https://cdn.jsdelivr.net; "
+    b"style-src 'unsafe-inline' https://cdn.jsdelivr.net https://fonts.scalar.com; "
+    b"font-src https://cdn.jsdelivr.net https://fonts.scalar.com; "
+    b"img-src 'self' data: https://cdn.jsdelivr.net; connect-src 'self'; "
+    b"frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+)
 
 
 def edge_middleware(metrics: Metrics, https: bool) -> Any:
@@ -49,8 +57,12 @@ def edge_middleware(metrics: Metrics, https: bool) -> Any:
                     if https:
                         extra.append((b"strict-transport-security", b"max-age=31536000"))
                     existing = list(message.get("headers") or [])
-                    if not any(k.lower() == b"content-security-policy" for k, _ in existing):
-                        extra.append((b"content-security-policy", PAGE_CSP))
+                    named = {k.lower() for k, _ in existing}
+                    if b"cache-control" not in named:  # drafts, tokens, sessions: never cached
+                        extra.append((b"cache-control", b"no-store"))
+                    if b"content-security-policy" not in named:
+                        docs = scope["path"] in ("/schema", "/schema/")
+                        extra.append((b"content-security-policy", DOCS_CSP if docs else PAGE_CSP))
                     message["headers"] = existing + extra
                 await send(message)
 
