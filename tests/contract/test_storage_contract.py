@@ -111,6 +111,20 @@ async def test_nearest_chunks_best_first_and_only_mine(uow: UnitOfWorkFactory) -
         found = await tx.style_chunks.nearest(alice.id, axis[0], 5)
     assert [c.id for c, _ in found] == [chunks[2].id, chunks[1].id, chunks[0].id]
     assert [round(s, 4) for _, s in found] == [1.0, 0.7071, 0.0]
+    async with uow.for_user(alice.id) as tx:
+        each = await tx.style_chunks.nearest_each(alice.id, [axis[1], axis[0], axis[2]], 2)
+        assert await tx.style_chunks.nearest_each(alice.id, [], 2) == []
+    tied = [c.id for c in sorted(chunks, key=lambda c: str(c.id))[:2]]  # axis[2]: all at 0.0
+    assert [[c.id for c, _ in found] for found in each] == [
+        [chunks[0].id, chunks[1].id],
+        [chunks[2].id, chunks[1].id],
+        tied,
+    ]
+    assert [[round(s, 4) for _, s in found] for found in each] == [
+        [1.0, 0.7071],
+        [1.0, 0.7071],
+        [0.0, 0.0],
+    ]
 
 
 async def test_deleting_a_style_post_removes_its_chunks(uow: UnitOfWorkFactory) -> None:
@@ -258,3 +272,17 @@ async def test_an_exclusive_key_has_one_holder_at_a_time(uow: UnitOfWorkFactory)
         assert (first, second, third) == (True, False, True)
     async with uow.exclusive("daily-email:a") as again:
         assert again, "released when the holder's block ended"
+
+
+async def test_counts_for_the_metrics_match_the_lists(uow: UnitOfWorkFactory) -> None:
+    users = [make_user(), make_user(), make_user(email_verified=False), make_user(active=False)]
+    async with uow.system() as tx:
+        for user in users:
+            await tx.users.add(user)
+        await tx.sources.add(make_source(users[0].id, error_count=2))
+        await tx.sources.add(make_source(users[0].id, "https://example.com/b.xml"))
+        await tx.sources.add(make_source(users[1].id, error_count=1, active=False))
+        await tx.commit()
+    async with uow.system() as tx:
+        assert await tx.users.count_active() == len(await tx.users.list_active()) == 2
+        assert await tx.sources.count_failing() == 1  # the inactive one's errors do not count

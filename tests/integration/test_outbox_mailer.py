@@ -38,7 +38,7 @@ class TickingClock:
         return self.current
 
 
-def listing(directory: Path, pattern: str = "*") -> list[str]:
+def listing(directory: Path, pattern: str = "*.eml") -> list[str]:
     return sorted(f.name for f in directory.glob(pattern))
 
 
@@ -134,3 +134,26 @@ async def test_unwritable_directory_raises_a_transient_upstream_error(tmp_path: 
 
     assert raised.value.transient is True
     assert str(blocker / "outbox") in raised.value.message
+
+
+async def test_an_email_written_before_the_sent_markers_is_not_sent_again(tmp_path: Path) -> None:
+    legacy = tmp_path / f"20251125T070000-daily_drafts-{DELIVERY}.eml"
+    legacy.write_bytes(b"From: an earlier version of the outbox\r\n\r\nbody\r\n")
+    mailer = OutboxMailer(tmp_path, SENDER, clock=FixedClock(NOW))
+
+    assert await mailer.sent_message_id(DELIVERY) == f"<{DELIVERY}@creatorpulse.local>"
+    await mailer.send(daily())
+    assert listing(tmp_path) == [legacy.name]
+
+
+async def test_a_crash_between_the_marker_and_the_file_is_written_on_retry(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / ".sent").mkdir()
+    (tmp_path / ".sent" / str(DELIVERY)).write_text(f"20251125T070000-daily_drafts-{DELIVERY}.eml")
+    mailer = OutboxMailer(tmp_path, SENDER, clock=FixedClock(NOW))
+
+    assert await mailer.sent_message_id(DELIVERY) is None
+    await mailer.send(daily())
+    assert await mailer.sent_message_id(DELIVERY) is not None
+    assert listing(tmp_path) == [f"20251125T073005-daily_drafts-{DELIVERY}.eml"]

@@ -9,6 +9,7 @@ from pathlib import Path
 import httpx
 from dishka import AsyncContainer, Provider, Scope, from_context, make_async_container, provide
 
+from creatorpulse.adapters.embedding_cache import RememberedQueries
 from creatorpulse.adapters.feeds.fetcher import HttpFeedFetcher
 from creatorpulse.adapters.gemini.client import make_client
 from creatorpulse.adapters.gemini.embedder import GeminiEmbedder
@@ -58,6 +59,13 @@ class Storage:
         return True if self._ping is None else await self._ping()
 
 
+class QueueHealth:
+    """Whether the task queue this process hands work to is connected (for /health/ready)."""
+
+    def __init__(self, connected: Callable[[], bool] = lambda: True) -> None:
+        self.connected = connected
+
+
 class ServiceProvider(Provider):
     scope = Scope.APP
     settings = from_context(provides=Settings, scope=Scope.APP)
@@ -79,6 +87,10 @@ class ServiceProvider(Provider):
         finally:
             await database.close()
             choice.release()
+
+    @provide
+    def queue_health(self) -> QueueHealth:
+        return QueueHealth()  # no queue of its own; `api`/`serve` provide theirs
 
     @provide
     def uow(self, storage: Storage) -> UnitOfWorkFactory:
@@ -112,9 +124,11 @@ class ServiceProvider(Provider):
     @provide
     def embedder(self, settings: Settings, budget: GeminiBudget) -> Embedder:
         if not settings.gemini_api_key:
-            return LocalEmbedder()
+            return RememberedQueries(LocalEmbedder())
         client = make_client(settings.gemini_api_key, base_url=settings.gemini_base_url)
-        return GeminiEmbedder(client, settings.gemini_embedding_model, limiter=budget)
+        return RememberedQueries(
+            GeminiEmbedder(client, settings.gemini_embedding_model, limiter=budget)
+        )
 
     @provide
     def generator(self, settings: Settings, budget: GeminiBudget) -> DraftGenerator:

@@ -25,7 +25,12 @@ class _SystemClock:
 
 class OutboxMailer(Mailer):
     """One file per delivery id, written atomically; a second send of the same delivery is a
-    no-op that answers the same Message-ID, like a provider deduplicating on our id."""
+    no-op that answers the same Message-ID, like a provider deduplicating on our id.
+
+    Which deliveries were written is kept as one small file per delivery id under `.sent/`,
+    naming its email: checking it costs the same with ten files or a hundred thousand, where
+    matching the directory listing grew with every email (13 ms at 10,000).
+    """
 
     def __init__(self, directory: Path, sender: str, clock: Clock | None = None) -> None:
         self._directory = Path(directory)
@@ -56,22 +61,44 @@ class OutboxMailer(Mailer):
         written = await asyncio.to_thread(self._written, delivery_id)
         return message_id(delivery_id) if written else None
 
+    def _marker(self, delivery_id: UUID) -> Path:
+        return self._directory / ".sent" / str(delivery_id)
+
     def _written(self, delivery_id: UUID) -> bool:
-        return any(self._directory.glob(f"*-{delivery_id}.eml"))
+        try:
+            name = self._marker(delivery_id).read_text("utf-8").strip()
+        except FileNotFoundError:  # or written before the markers: look for it by name
+            return any(self._directory.glob(f"*-{delivery_id}.eml"))
+        return bool(name) and (self._directory / name).exists()
 
     def _write_once(self, delivery_id: UUID, name: str, data: bytes) -> None:
-        with self._lock:
-            self._directory.mkdir(parents=True, exist_ok=True)
-            if any(self._directory.glob(f"*-{delivery_id}.eml")):
-                return
-            descriptor, temporary = tempfile.mkstemp(dir=self._directory, prefix=".", suffix=".tmp")
-            try:
-                with os.fdopen(descriptor, "wb") as file:
-                    file.write(data)
-                    file.flush()
-                    os.fsync(file.fileno())
-                os.replace(temporary, self._directory / name)
-            except BaseException:
-                with contextlib.suppress(OSError):
-                    os.unlink(temporary)
-                raise
+        self._directory.mkdir(parents=True, exist_ok=True)
+        # Written and synced outside the lock, so sends overlap their disk waits.
+        staged = _staged(self._directory, data)
+        try:
+            with self._lock:
+                if self._written(delivery_id):
+                    return
+                marker = self._marker(delivery_id)
+                marker.parent.mkdir(exist_ok=True)
+                # The marker first: a crash before the rename leaves a marker naming a file that
+                # is not there, which reads as not written, so the retry writes it.
+                marker.write_text(name, "utf-8")
+                os.replace(staged, self._directory / name)
+        finally:
+            with contextlib.suppress(OSError):
+                os.unlink(staged)
+
+
+def _staged(directory: Path, data: bytes) -> str:
+    descriptor, temporary = tempfile.mkstemp(dir=directory, prefix=".", suffix=".tmp")
+    try:
+        with os.fdopen(descriptor, "wb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+    return temporary

@@ -53,6 +53,9 @@ class MemoryUsers(_Repo, storage.UserRepository):
     async def list_active(self) -> list[User]:
         return [u for u in self._tx.rows("users") if u.active and u.email_verified]
 
+    async def count_active(self) -> int:
+        return len(await self.list_active())
+
 
 class MemoryTokens(_Repo, storage.TokenRepository):
     async def add(self, token: ActionToken) -> None:
@@ -111,6 +114,9 @@ class MemorySources(_Repo, storage.SourceRepository):
         return [
             s for s in self._tx.rows("sources") if s.active and (kind is None or s.type is kind)
         ]
+
+    async def count_failing(self) -> int:
+        return sum(1 for s in self._tx.rows("sources", copies=False) if s.active and s.error_count)
 
     async def get_many(self, source_ids: Sequence[UUID]) -> list[Source]:
         found = (self._tx.get("sources", source_id) for source_id in dict.fromkeys(source_ids))
@@ -177,6 +183,11 @@ class MemoryStyleChunks(_Repo, storage.StyleChunkRepository):
         scored.sort(key=lambda pair: (-pair[1], str(pair[0].id)))
         # Like Postgres: the vectors stay in the store; callers need the text and similarity.
         return [(msgspec.structs.replace(c, embedding=[]), s) for c, s in scored[:limit]]
+
+    async def nearest_each(
+        self, user_id: UUID, vectors: Sequence[Sequence[float]], limit: int
+    ) -> list[list[tuple[StyleChunk, float]]]:
+        return [await self.nearest(user_id, vector, limit) for vector in vectors]
 
     async def count_for_user(self, user_id: UUID) -> int:
         return sum(1 for c in self._tx.rows("style_chunks", copies=False) if c.user_id == user_id)

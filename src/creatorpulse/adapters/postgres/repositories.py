@@ -64,6 +64,11 @@ class PgUsers(PgRepository, storage.UserRepository):
         query = f"SELECT {USER} FROM users WHERE active AND email_verified ORDER BY created_at, id"
         return await self._all(User, query)
 
+    async def count_active(self) -> int:
+        query = "SELECT count(*) FROM users WHERE active AND email_verified"
+        found: int = await self._scalar(query)
+        return found
+
 
 class PgTokens(PgRepository, storage.TokenRepository):
     async def add(self, token: ActionToken) -> None:
@@ -130,6 +135,11 @@ class PgSources(PgRepository, storage.SourceRepository):
             {"kind": kind},
         )
 
+    async def count_failing(self) -> int:
+        query = "SELECT count(*) FROM sources WHERE active AND error_count > 0"
+        found: int = await self._scalar(query)
+        return found
+
     async def get_many(self, source_ids: Sequence[UUID]) -> list[Source]:
         query = f"SELECT {SOURCE} FROM sources WHERE id = ANY(%s) ORDER BY created_at, id"
         return await self._all(Source, query, (list(source_ids),))
@@ -183,6 +193,7 @@ class PgStyleChunks(PgRepository, storage.StyleChunkRepository):
         await self._execute("DELETE FROM style_vectors WHERE style_post_id = %s", (post_id,))
         if not chunks:
             return
+        await self._tx.open()  # executemany pipelines on its own
         async with self._conn.cursor() as cur:
             await cur.executemany(
                 "INSERT INTO style_vectors (id, user_id, style_post_id, content, embedding, "
@@ -208,6 +219,28 @@ class PgStyleChunks(PgRepository, storage.StyleChunkRepository):
         for row in rows:
             similarity = 1.0 - float(row.pop("distance"))
             found.append((msgspec.convert(row | {"embedding": []}, StyleChunk), similarity))
+        return found
+
+    async def nearest_each(
+        self, user_id: UUID, vectors: Sequence[Sequence[float]], limit: int
+    ) -> list[list[tuple[StyleChunk, float]]]:
+        # One round trip for a day's candidates (30 at most) instead of one per item: the same
+        # exact per-user search, once per query vector (WITH ORDINALITY keeps them apart); binary
+        # parameters, as formatting 30 x 768 floats as text cost more than the query.
+        if not vectors:
+            return []
+        rows = await self._rows(
+            "SELECT q.n, c.* FROM unnest(%(qs)b::vector[]) WITH ORDINALITY AS q(v, n) "
+            "CROSS JOIN LATERAL (SELECT id, user_id, style_post_id, content, created_at, "
+            "embedding <=> q.v AS distance FROM style_vectors WHERE user_id = %(user)s "
+            "ORDER BY distance, id LIMIT %(limit)s) c ORDER BY q.n, c.distance, c.id",
+            {"qs": [Vector(list(v)) for v in vectors], "user": user_id, "limit": limit},
+        )
+        found: list[list[tuple[StyleChunk, float]]] = [[] for _ in vectors]
+        for row in rows:
+            n, similarity = row.pop("n"), 1.0 - float(row.pop("distance"))
+            chunk = msgspec.convert(row | {"embedding": []}, StyleChunk)
+            found[n - 1].append((chunk, similarity))
         return found
 
     async def count_for_user(self, user_id: UUID) -> int:
