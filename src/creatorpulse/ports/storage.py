@@ -35,6 +35,9 @@ class UserRepository(Protocol):
     async def list_active(self) -> list[User]:
         """Active, verified users (the daily sweeps' population)."""
 
+    async def count_active(self) -> int:
+        """How many `list_active` would return, without loading them."""
+
 
 class TokenRepository(Protocol):
     async def add(self, token: ActionToken) -> None: ...
@@ -54,6 +57,9 @@ class SourceRepository(Protocol):
     async def list_for_user(self, user_id: UUID) -> list[Source]: ...
     async def count_for_user(self, user_id: UUID) -> int: ...
     async def list_active(self, kind: SourceType | None = None) -> list[Source]: ...
+    async def count_failing(self) -> int:
+        """Active sources whose last check failed (error_count above 0)."""
+
     async def get_many(self, source_ids: Sequence[UUID]) -> list[Source]:
         """The visible sources among `source_ids` (missing ones are left out), one query."""
 
@@ -82,6 +88,11 @@ class StyleChunkRepository(Protocol):
 
         The chunks come without their vectors (`embedding` is empty): callers need the text.
         """
+
+    async def nearest_each(
+        self, user_id: UUID, vectors: Sequence[Sequence[float]], limit: int
+    ) -> list[list[tuple[StyleChunk, float]]]:
+        """`nearest` for every vector, in their order, in one request."""
 
     async def count_for_user(self, user_id: UUID) -> int: ...
 
@@ -156,6 +167,9 @@ class FeedStateRepository(Protocol):
     async def put(self, state: FeedFetchState) -> None:
         """Insert or replace the state of `state.url`."""
 
+    async def delete_unfollowed(self) -> int:
+        """Drop the state of every address no source follows any more, active or not."""
+
 
 class JobClaimRepository(Protocol):
     """Claims that make background work happen once: system data, system scope only."""
@@ -172,6 +186,8 @@ class JobClaimRepository(Protocol):
         """Give the claim back, so a later run may take it."""
 
     async def delete_before(self, cutoff: datetime) -> int: ...
+    async def delete_prefixed(self, prefix: str) -> int:
+        """Drop every claim whose key starts with `prefix`, held or not."""
 
 
 class DeadLetterRepository(Protocol):
@@ -183,6 +199,8 @@ class DeadLetterRepository(Protocol):
         """Newest first."""
 
     async def update(self, letter: DeadLetter) -> None: ...
+    async def delete_for_user(self, user_id: UUID) -> int:
+        """Drop the dead tasks that ran for this user (their `user_id` argument)."""
 
 
 class UnitOfWork(Protocol):
@@ -214,8 +232,10 @@ class UnitOfWork(Protocol):
 
 
 class UnitOfWorkFactory(Protocol):
-    def for_user(self, user_id: UUID) -> UnitOfWork:
-        """A transaction that can see and change only `user_id`'s rows."""
+    def for_user(self, user_id: UUID, *, read_only: bool = False) -> UnitOfWork:
+        """A transaction that can see and change only `user_id`'s rows. A `read_only` one
+        cannot commit, and each of its reads may see a newer snapshot than the one before
+        (what READ COMMITTED gives a transaction anyway): it costs fewer round trips."""
 
     def system(self) -> UnitOfWork:
         """A transaction across all users: sign-in lookups, sweeps and cleanup only."""

@@ -15,8 +15,9 @@ from creatorpulse.ports.storage import UnitOfWork, UnitOfWorkFactory
 
 
 class MemoryUnitOfWork(UnitOfWork):
-    def __init__(self, store: MemoryStore, scope: UUID | None) -> None:
+    def __init__(self, store: MemoryStore, scope: UUID | None, *, read_only: bool = False) -> None:
         self._tx = Transaction(store, scope)
+        self._read_only = read_only
         self.users = repos.MemoryUsers(self._tx)
         self.tokens = repos.MemoryTokens(self._tx)
         self.sources = repos.MemorySources(self._tx)
@@ -45,6 +46,8 @@ class MemoryUnitOfWork(UnitOfWork):
         self._tx.end()
 
     async def commit(self) -> None:
+        if self._read_only:
+            raise RuntimeError("commit() in a read-only unit of work: it cannot write")
         self._tx.commit()
 
     async def rollback(self) -> None:
@@ -55,8 +58,8 @@ class MemoryUnitOfWorkFactory(UnitOfWorkFactory):
     def __init__(self, store: MemoryStore | None = None) -> None:
         self.store = store or MemoryStore()
 
-    def for_user(self, user_id: UUID) -> MemoryUnitOfWork:
-        return MemoryUnitOfWork(self.store, user_id)
+    def for_user(self, user_id: UUID, *, read_only: bool = False) -> MemoryUnitOfWork:
+        return MemoryUnitOfWork(self.store, user_id, read_only=read_only)
 
     def system(self) -> MemoryUnitOfWork:
         return MemoryUnitOfWork(self.store, None)

@@ -6,6 +6,7 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
+import msgspec
 from psycopg.types.json import Jsonb
 
 from creatorpulse.adapters.postgres.rows import PgRepository, fields
@@ -62,15 +63,16 @@ class PgDrafts(PgRepository, storage.DraftRepository):
         )
 
     async def list_page(self, user_id: UUID, page: int, per_page: int) -> tuple[list[Draft], int]:
-        drafts = await self._all(
-            Draft,
-            f"SELECT {DRAFT} FROM generated_drafts WHERE user_id = %s "
-            "ORDER BY created_at DESC, id DESC LIMIT %s OFFSET %s",
-            (user_id, per_page, (page - 1) * per_page),
+        # One statement: the count always comes back, with the page's rows if there are any.
+        rows = await self._rows(
+            "SELECT n.total, d.* FROM (SELECT count(*) AS total FROM generated_drafts "
+            "WHERE user_id = %(user)s) n LEFT JOIN LATERAL ("
+            f"SELECT {DRAFT} FROM generated_drafts WHERE user_id = %(user)s "
+            "ORDER BY created_at DESC, id DESC LIMIT %(limit)s OFFSET %(offset)s) d ON true",
+            {"user": user_id, "limit": per_page, "offset": (page - 1) * per_page},
         )
-        total: int = await self._scalar(
-            "SELECT count(*) FROM generated_drafts WHERE user_id = %s", (user_id,)
-        )
+        total: int = rows[0]["total"]
+        drafts = [msgspec.convert(row, Draft) for row in rows if row["id"] is not None]
         return drafts, total
 
     async def list_since(self, user_id: UUID, since: datetime) -> list[Draft]:

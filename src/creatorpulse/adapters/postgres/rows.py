@@ -7,9 +7,10 @@ from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
 import msgspec
-from psycopg import AsyncConnection, errors
+from psycopg import errors
 from psycopg.rows import dict_row
 
+from creatorpulse.adapters.postgres.transaction import LazyTransaction
 from creatorpulse.domain.model.errors import Conflict
 
 T = TypeVar("T")
@@ -35,14 +36,14 @@ async def translated() -> AsyncIterator[None]:
 
 
 class PgRepository:
-    def __init__(self, conn: AsyncConnection[Any]) -> None:
-        self._conn = conn
+    def __init__(self, tx: LazyTransaction) -> None:
+        self._tx, self._conn = tx, tx.conn
 
     async def _rows(
         self, query: str, params: Mapping[str, Any] | tuple[Any, ...] = ()
     ) -> list[dict[str, Any]]:
         async with translated(), self._conn.cursor(row_factory=dict_row) as cur:
-            await cur.execute(query, params)
+            await self._tx.execute(cur, query, params)
             return await cur.fetchall() if cur.description else []
 
     async def _all(
@@ -58,13 +59,13 @@ class PgRepository:
 
     async def _scalar(self, query: str, params: Mapping[str, Any] | tuple[Any, ...] = ()) -> Any:
         async with translated(), self._conn.cursor() as cur:
-            await cur.execute(query, params)
+            await self._tx.execute(cur, query, params)
             row = await cur.fetchone()
             return row[0] if row else None
 
     async def _execute(self, query: str, params: Mapping[str, Any] | tuple[Any, ...] = ()) -> int:
         async with translated(), self._conn.cursor() as cur:
-            await cur.execute(query, params)
+            await self._tx.execute(cur, query, params)
             return cur.rowcount
 
 

@@ -8,57 +8,58 @@ from types import TracebackType
 from typing import Any, Self
 from uuid import UUID
 
-from psycopg import AsyncConnection, sql
+from psycopg import AsyncConnection
 from psycopg_pool import AsyncConnectionPool
 
 from creatorpulse.adapters.postgres import repositories as repos
 from creatorpulse.adapters.postgres.feed_state import PgFeedState
 from creatorpulse.adapters.postgres.jobs import PgDeadLetters, PgJobClaims
+from creatorpulse.adapters.postgres.transaction import LazyTransaction, Statement
 from creatorpulse.ports.storage import UnitOfWork, UnitOfWorkFactory
 
 SYSTEM_ROLE = "creatorpulse_system"
-# Connections are in autocommit mode; we open and end transactions ourselves.
+# Connections are in autocommit mode; LazyTransaction opens and ends transactions itself.
 _TRY_LOCK = "SELECT pg_try_advisory_lock(hashtextextended(%s, 0))"
 _UNLOCK = "SELECT pg_advisory_unlock(hashtextextended(%s, 0))"
-_BEGIN_SYSTEM = f"BEGIN; SET LOCAL ROLE {SYSTEM_ROLE}"
-_BEGIN_USER = sql.SQL("BEGIN; SELECT set_config('app.user_id', {}, true)")
+_SET_USER = "SELECT set_config('app.user_id', %s, true)"
+
+
+def _opening(scope: UUID | None, read_only: bool) -> list[Statement]:
+    """BEGIN and the transaction-local scope: a pooled connection carries nothing over."""
+    begin: Statement = ("BEGIN READ ONLY" if read_only else "BEGIN", ())
+    if scope is None:
+        return [begin, (f"SET LOCAL ROLE {SYSTEM_ROLE}", ())]
+    return [begin, (_SET_USER, (str(scope),))]
 
 
 class PgUnitOfWork(UnitOfWork):
-    def __init__(self, pool: AsyncConnectionPool[Any], scope: UUID | None) -> None:
-        self._pool, self._scope = pool, scope
-        self._conn: AsyncConnection[Any] | None = None
+    def __init__(
+        self, pool: AsyncConnectionPool[Any], scope: UUID | None, *, read_only: bool = False
+    ) -> None:
+        self._pool, self._scope, self._read_only = pool, scope, read_only
+        self._tx: LazyTransaction | None = None
 
     async def __aenter__(self) -> Self:
-        conn = await self._pool.getconn()
-        try:
-            await self._begin(conn)
-        except BaseException:
-            await self._pool.putconn(conn)
-            raise
-        self._conn = conn
-        self.users = repos.PgUsers(conn)
-        self.tokens = repos.PgTokens(conn)
-        self.sources = repos.PgSources(conn)
-        self.style_posts = repos.PgStylePosts(conn)
-        self.style_chunks = repos.PgStyleChunks(conn)
-        self.items = repos.PgItems(conn)
-        self.drafts = repos.PgDrafts(conn)
-        self.feedback = repos.PgFeedback(conn)
-        self.deliveries = repos.PgDeliveries(conn)
-        self.feed_state = PgFeedState(conn)
-        self.style_jobs = repos.PgStyleJobs(conn)
-        self.job_claims = PgJobClaims(conn)
-        self.dead_letters = PgDeadLetters(conn)
+        # No round trip yet: the transaction opens together with the first statement.
+        tx = LazyTransaction(
+            await self._pool.getconn(), _opening(self._scope, self._read_only),
+            read_only=self._read_only,
+        )  # fmt: skip
+        self._tx = tx
+        self.users = repos.PgUsers(tx)
+        self.tokens = repos.PgTokens(tx)
+        self.sources = repos.PgSources(tx)
+        self.style_posts = repos.PgStylePosts(tx)
+        self.style_chunks = repos.PgStyleChunks(tx)
+        self.items = repos.PgItems(tx)
+        self.drafts = repos.PgDrafts(tx)
+        self.feedback = repos.PgFeedback(tx)
+        self.deliveries = repos.PgDeliveries(tx)
+        self.feed_state = PgFeedState(tx)
+        self.style_jobs = repos.PgStyleJobs(tx)
+        self.job_claims = PgJobClaims(tx)
+        self.dead_letters = PgDeadLetters(tx)
         return self
-
-    async def _begin(self, conn: AsyncConnection[Any]) -> None:
-        # One round trip opens the transaction and scopes it. Both settings are
-        # transaction-local: a pooled connection carries nothing over to its next user.
-        if self._scope is None:
-            await conn.execute(_BEGIN_SYSTEM)
-        else:
-            await conn.execute(_BEGIN_USER.format(sql.Literal(str(self._scope))))
 
     async def __aexit__(
         self,
@@ -66,23 +67,21 @@ class PgUnitOfWork(UnitOfWork):
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        conn, self._conn = self._conn, None
-        if conn is None:
+        tx, self._tx = self._tx, None
+        if tx is None:
             return
         try:
-            await conn.execute("ROLLBACK")  # whatever was not committed is dropped
+            await tx.rollback()  # whatever was not committed is dropped
         finally:
-            await self._pool.putconn(conn)
+            await self._pool.putconn(tx.conn)
 
     async def commit(self) -> None:
-        assert self._conn is not None, "commit() outside the transaction block"
-        await self._conn.execute("COMMIT")
-        await self._begin(self._conn)  # later statements in the block stay scoped
+        assert self._tx is not None, "commit() outside the transaction block"
+        await self._tx.commit()  # later statements open the next scoped transaction
 
     async def rollback(self) -> None:
-        assert self._conn is not None, "rollback() outside the transaction block"
-        await self._conn.execute("ROLLBACK")
-        await self._begin(self._conn)
+        assert self._tx is not None, "rollback() outside the transaction block"
+        await self._tx.rollback()
 
 
 class PgUnitOfWorkFactory(UnitOfWorkFactory):
@@ -90,8 +89,8 @@ class PgUnitOfWorkFactory(UnitOfWorkFactory):
         self.pool = pool
         self._conninfo = conninfo or str(pool.conninfo)
 
-    def for_user(self, user_id: UUID) -> PgUnitOfWork:
-        return PgUnitOfWork(self.pool, user_id)
+    def for_user(self, user_id: UUID, *, read_only: bool = False) -> PgUnitOfWork:
+        return PgUnitOfWork(self.pool, user_id, read_only=read_only)
 
     def system(self) -> PgUnitOfWork:
         return PgUnitOfWork(self.pool, None)

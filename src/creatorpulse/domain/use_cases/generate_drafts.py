@@ -88,7 +88,7 @@ class GenerateDrafts:
     async def _load(
         self, user_id: UUID, force: bool, now: datetime
     ) -> _Context | GenerationOutcome:
-        async with self._uow.for_user(user_id) as tx:
+        async with self._uow.for_user(user_id, read_only=True) as tx:
             user = await tx.users.get(user_id)
             if user is None or not user.active:
                 raise NotFound("user not found")
@@ -126,20 +126,22 @@ class GenerateDrafts:
         texts = [f"{i.title}\n\n{i.content}" if i.title else i.content for i in items]
         vectors = await self._embedder.embed_queries(texts + [d.content for d in ctx.liked])
         liked_vectors = vectors[len(items) :]
+        async with self._uow.for_user(user_id, read_only=True) as tx:
+            neighbours = await tx.style_chunks.nearest_each(
+                user_id, vectors[: len(items)], CANDIDATE_CHUNKS
+            )
         candidates, matches = [], {}
-        async with self._uow.for_user(user_id) as tx:
-            for item, vector in zip(items, vectors, strict=False):
-                nearest = await tx.style_chunks.nearest(user_id, vector, CANDIDATE_CHUNKS)
-                matches[item.id] = select_examples(nearest, self._floor)
-                own = [s for _, s in nearest[:3]]
-                liked = [sum(a * b for a, b in zip(vector, v, strict=True)) for v in liked_vectors]
-                relevance = max(sum(own) / max(len(own), 1), max(liked, default=0.0))
-                candidates.append(
-                    Candidate(
-                        item=item, vector=vector, relevance=relevance,
-                        terms=key_terms(item.content, item.title),
-                    )
-                )  # fmt: skip
+        for item, vector, nearest in zip(items, vectors, neighbours, strict=False):
+            matches[item.id] = select_examples(nearest, self._floor)
+            own = [s for _, s in nearest[:3]]
+            liked = [sum(a * b for a, b in zip(vector, v, strict=True)) for v in liked_vectors]
+            relevance = max(sum(own) / max(len(own), 1), max(liked, default=0.0))
+            candidates.append(
+                Candidate(
+                    item=item, vector=vector, relevance=relevance,
+                    terms=key_terms(item.content, item.title),
+                )
+            )  # fmt: skip
         return candidates, matches
 
     async def _write(

@@ -13,6 +13,7 @@ from creatorpulse.ports.clock import Clock
 from creatorpulse.ports.storage import UnitOfWorkFactory
 
 MAX_PER_PAGE = 50
+MAX_PAGE = 1_000_000  # far past any creator's drafts; keeps OFFSET within a bigint
 
 
 class DraftPage(msgspec.Struct, kw_only=True):
@@ -48,17 +49,17 @@ class ReadDrafts:
 
     async def page(self, user_id: UUID, page: object = 1, per_page: object = 10) -> DraftPage:
         issues = Issues()
-        number = issues.check(_page_number, page, "page")
+        number = issues.check(_page_number, page, "page", MAX_PAGE)
         size = issues.check(_page_number, per_page, "per_page", MAX_PER_PAGE)
         issues.raise_if_any()
         assert number is not None
         assert size is not None
-        async with self._uow.for_user(user_id) as tx:
+        async with self._uow.for_user(user_id, read_only=True) as tx:
             drafts, total = await tx.drafts.list_page(user_id, number, size)
         return DraftPage(drafts=drafts, total=total, page=number, per_page=size)
 
     async def one(self, user_id: UUID, draft_id: UUID) -> Draft:
-        async with self._uow.for_user(user_id) as tx:
+        async with self._uow.for_user(user_id, read_only=True) as tx:
             draft = await tx.drafts.get(draft_id)
         if draft is None:
             raise NotFound("draft not found")
@@ -66,7 +67,7 @@ class ReadDrafts:
 
     async def stats(self, user_id: UUID) -> DashboardStats:
         week_ago = self._clock.now() - timedelta(days=7)
-        async with self._uow.for_user(user_id) as tx:
+        async with self._uow.for_user(user_id, read_only=True) as tx:
             _, total = await tx.drafts.list_page(user_id, 1, 1)
             this_week = len(await tx.drafts.list_since(user_id, week_ago))
             votes = await tx.feedback.list_for_user(user_id)

@@ -1,0 +1,85 @@
+"""The Postgres unit of work opens its transaction with its first statement and never hands a
+scoped or half-finished connection back to the pool, whatever happened inside."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import psycopg
+import pytest
+
+from builders import make_draft, make_user
+from creatorpulse.adapters.postgres.database import Database
+from creatorpulse.adapters.postgres.unit_of_work import PgUnitOfWorkFactory
+
+
+@pytest.fixture
+async def uow(pg_clean: str) -> AsyncIterator[PgUnitOfWorkFactory]:
+    database = Database(pg_clean, max_connections=1)  # one connection: every block reuses it
+    yield await database.open()
+    await database.close()
+
+
+async def _pooled_state(uow: PgUnitOfWorkFactory) -> tuple[str, str, str]:
+    async with uow.pool.connection() as conn:
+        row = await (await conn.execute(
+            "SELECT current_user, coalesce(current_setting('app.user_id', true), ''), "
+            "(SELECT count(*) FROM users)::text"
+        )).fetchone()  # fmt: skip
+        assert conn.info.transaction_status is psycopg.pq.TransactionStatus.IDLE
+    assert row is not None
+    return row
+
+
+async def test_the_pool_gets_back_an_unscoped_idle_connection(uow: PgUnitOfWorkFactory) -> None:
+    alice = make_user()
+    async with uow.system() as tx:
+        await tx.users.add(alice)
+        await tx.commit()
+    async with uow.for_user(alice.id, read_only=True) as tx:
+        assert await tx.users.get(alice.id) == alice
+    assert await _pooled_state(uow) == ("creatorpulse_app", "", "0")
+    async with uow.for_user(alice.id) as tx:
+        await tx.drafts.add(make_draft(alice.id))  # left uncommitted: rolled back on exit
+    assert await _pooled_state(uow) == ("creatorpulse_app", "", "0")
+    with pytest.raises(psycopg.errors.UndefinedFunction):
+        async with uow.system() as tx:
+            await tx.users._scalar("SELECT no_such_function()")
+    assert await _pooled_state(uow) == ("creatorpulse_app", "", "0")
+    async with uow.for_user(alice.id, read_only=True) as tx:
+        assert (await tx.drafts.list_page(alice.id, 1, 10))[1] == 0
+
+
+async def test_a_read_only_unit_of_work_refuses_writes_and_reads_on(
+    uow: PgUnitOfWorkFactory,
+) -> None:
+    alice = make_user()
+    async with uow.system() as tx:
+        await tx.users.add(alice)
+        await tx.commit()
+    async with uow.for_user(alice.id, read_only=True) as tx:
+        with pytest.raises(psycopg.errors.ReadOnlySqlTransaction):
+            await tx.drafts.add(make_draft(alice.id))
+        assert await tx.users.get(alice.id) == alice  # the failed statement left nothing open
+    async with uow.for_user(alice.id, read_only=True) as tx:
+        assert await tx.drafts.list_page(alice.id, 1, 10) == ([], 0)
+    assert await _pooled_state(uow) == ("creatorpulse_app", "", "0")
+
+
+async def test_commit_keeps_the_writes_and_later_statements_stay_scoped(
+    uow: PgUnitOfWorkFactory,
+) -> None:
+    alice, bob = make_user(), make_user()
+    async with uow.system() as tx:
+        await tx.users.add(alice)
+        await tx.users.add(bob)
+        await tx.commit()
+    async with uow.for_user(alice.id) as tx:
+        await tx.drafts.add(make_draft(alice.id))
+        await tx.commit()
+        assert await tx.users.get(bob.id) is None  # the next transaction is scoped again
+        await tx.drafts.add(make_draft(alice.id))
+        await tx.commit()
+        await tx.commit()  # nothing since the last commit: nothing to send
+    async with uow.for_user(alice.id, read_only=True) as tx:
+        assert (await tx.drafts.list_page(alice.id, 1, 10))[1] == 2
