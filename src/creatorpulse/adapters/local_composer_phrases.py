@@ -25,7 +25,7 @@ _CLAUSE = re.compile(r"\s*(?:[;:()]|,\s|\s[—–-]\s)\s*")
 _WORD = re.compile(r"[\w']+")
 
 _STOP_WORDS = """
-    a an and or but if of to in on at for with from by is are was were be been being it its
+    a an the and or but if of to in on at for with from by is are was were be been being it its
     this that these those i you we they he she my your our their me us them not no so as just
     than then there here what which who whom how why when where can will would should could
     may might must do does did have has had about into over more most very really also all any

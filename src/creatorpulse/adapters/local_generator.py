@@ -139,10 +139,10 @@ class LocalDraftGenerator(DraftGenerator):
         )  # fmt: skip
         drafts, attempts = [], 0
         signatures = read_signatures(brief.own_posts)
+        liked = [*brief.liked_drafts, *brief.own_posts]
+        theirs = set().union(*(bank.shingles(t) for t in liked))  # once, not once per item
         for item in brief.items:
-            content, tries = self._draft(
-                item, voice, [*brief.liked_drafts, *brief.own_posts], signatures
-            )
+            content, tries = self._draft(item, voice, liked, theirs, signatures)
             drafts.append(GeneratedDraft(item.item_id, content))
             attempts += tries
         return GenerationResult(
@@ -167,15 +167,16 @@ class LocalDraftGenerator(DraftGenerator):
         )
 
     def _draft(
-        self, item: ItemBrief, voice: Voice, liked: Sequence[str], signatures: Signatures
-    ) -> tuple[str, int]:
-        source = item.content
-        own = set().union(*(bank.shingles(t) for t in [*item.examples, *liked]))
+        self, item: ItemBrief, voice: Voice, liked: Sequence[str],
+        theirs: set[tuple[str, ...]], signatures: Signatures,
+    ) -> tuple[str, int]:  # fmt: skip
+        own = theirs.union(*(bank.shingles(t) for t in item.examples))
+        source = bank.shingles(item.content)
         draft = ""
         for attempt in range(ATTEMPTS):
             draft = self._compose(item, voice, liked, attempt, own, signatures)
             mine = bank.shingles(draft)
-            if len(mine & bank.shingles(source)) <= 1 and not mine & own:
+            if len(mine & source) <= 1 and not mine & own:
                 return draft, attempt + 1
         return draft, ATTEMPTS
 
@@ -192,8 +193,7 @@ class LocalDraftGenerator(DraftGenerator):
         text, title = bank.plain_text(item.content), bank.plain_text(item.title or "")
         weights = bank.term_weights(text, title)
         term = bank.key_term(title, text, weights)
-        limit = max(6, voice.sentence_words - 4 * attempt)
-        points = bank.key_points(text, weights, limit)
+        points = bank.key_points(text, weights, max(6, voice.sentence_words - 4 * attempt))
         marker = _marker([*item.examples, *liked], voice)
         lines = [
             f"{n}. {p}." if marker == "1." else f"{marker} {p}." for n, p in enumerate(points, 1)
