@@ -24,6 +24,11 @@ BENCHMARKS = [
     "benchmarks.api_drafts",
     "benchmarks.ingest_feeds",
     "benchmarks.worker_crash",
+    "benchmarks.daily_scale",
+    "benchmarks.faults_upstreams",
+    "benchmarks.faults_outages",
+    "benchmarks.faults_hangs",
+    "benchmarks.load_mixed",
     "benchmarks.eval_voice",
     "benchmarks.eval_learning",
 ]
