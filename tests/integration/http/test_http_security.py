@@ -1,6 +1,6 @@
 """What docs/security.md claims and no other test shows: security headers, request ids, logs
 and answers free of secrets, generic 500s, fields a client may not set, hashes at rest, and
-sign-outs honoured by every API process. A known gap is a strict xfail."""
+sign-outs honoured by every API process, sessions ended by a password reset."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import logging
 import re
 import uuid
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -258,20 +259,33 @@ async def test_only_hashes_of_passwords_and_emailed_tokens_are_stored(
         assert hashlib.sha256(raw.encode()).hexdigest() in stored
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="gap (docs/security.md, V7.4.3): a password reset leaves the sessions signed in "
-    "before it valid until their own expiry (tokens are revoked one by one, on logout)",
-)
-async def test_a_password_reset_ends_the_sessions_signed_in_before_it(api: Api) -> None:
+@pytest.mark.parametrize("storage", ["memory", "postgres"])
+async def test_a_password_reset_ends_the_sessions_signed_in_before_it(
+    make_api: MakeApi, storage: str, request: pytest.FixtureRequest
+) -> None:
+    env = {}
+    if storage == "postgres":
+        env = {
+            "CREATORPULSE_STORAGE": "postgres",
+            "DATABASE_URL": request.getfixturevalue("pg_clean"),
+        }
+    api = await make_api(**env)
     who = await api.creator("maya@example.com")
+    api.clock.advance(timedelta(minutes=5))  # a while later, the password is forgotten
     await api.client.post("/v1/auth/reset-password", json={"email": "maya@example.com"})
     reset = api.token_of("password_reset", "maya@example.com", "/reset-password")
     confirmed = await api.client.post(
         "/v1/auth/reset-password/confirm", json={"token": reset, "password": "a brand new secret"}
     )
     assert_ok(confirmed, 200)
-    assert_error(await api.client.get("/v1/me", headers=who.headers), 401)
+    ended = assert_error(await api.client.get("/v1/me", headers=who.headers), 401)
+    assert ended["details"] == {"code": "revoked_token"}
+    fresh = await api.client.post(
+        "/v1/auth/login", json={"email": who.email, "password": "a brand new secret"}
+    )
+    token = assert_ok(fresh, 200)["token"]
+    me = await api.client.get("/v1/me", headers={"Authorization": f"Bearer {token}"})
+    assert_ok(me, 200)
 
 
 async def test_a_sign_out_holds_on_every_api_process_sharing_the_database(

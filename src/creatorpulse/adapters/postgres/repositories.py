@@ -18,7 +18,7 @@ from creatorpulse.ports import storage
 
 USER = (
     "id, email, password_hash, timezone, delivery_time, active, email_verified, "
-    "email_notifications, mail_paused, created_at, updated_at"
+    "email_notifications, mail_paused, password_changed_at, created_at, updated_at"
 )
 SOURCE = (
     "id, user_id, type, url, name, active, last_checked, error_count, last_error, "
@@ -36,7 +36,8 @@ class PgUsers(PgRepository, storage.UserRepository):
         await self._execute(
             f"INSERT INTO users ({USER}) VALUES (%(id)s, %(email)s, %(password_hash)s, "
             "%(timezone)s, %(delivery_time)s, %(active)s, %(email_verified)s, "
-            "%(email_notifications)s, %(mail_paused)s, %(created_at)s, %(updated_at)s)",
+            "%(email_notifications)s, %(mail_paused)s, %(password_changed_at)s, %(created_at)s, "
+            "%(updated_at)s)",
             fields(user),
         )
 
@@ -52,7 +53,8 @@ class PgUsers(PgRepository, storage.UserRepository):
             "UPDATE users SET email = %(email)s, password_hash = %(password_hash)s, "
             "timezone = %(timezone)s, delivery_time = %(delivery_time)s, active = %(active)s, "
             "email_verified = %(email_verified)s, email_notifications = %(email_notifications)s, "
-            "mail_paused = %(mail_paused)s, updated_at = %(updated_at)s WHERE id = %(id)s",
+            "mail_paused = %(mail_paused)s, password_changed_at = %(password_changed_at)s, "
+            "updated_at = %(updated_at)s WHERE id = %(id)s",
             fields(user),
         )
 

@@ -50,6 +50,8 @@ class User(msgspec.Struct, kw_only=True):
     email_verified: bool = False
     email_notifications: bool = True
     mail_paused: MailPause | None = None
+    # Sessions issued before this instant ended with the password change.
+    password_changed_at: datetime | None = None
     created_at: datetime
     updated_at: datetime
 
@@ -126,4 +128,10 @@ class User(msgspec.Struct, kw_only=True):
 
     def change_password_hash(self, password_hash: str, now: datetime) -> None:
         self.password_hash = password_hash
-        self.updated_at = now
+        self.password_changed_at = self.updated_at = now
+
+    def session_outlived(self, issued_at: datetime) -> bool:
+        """A session issued before the password last changed (to the second: a token's iat
+        has no finer grain) belongs to the old password and no longer counts."""
+        changed = self.password_changed_at
+        return changed is not None and issued_at < changed.replace(microsecond=0)

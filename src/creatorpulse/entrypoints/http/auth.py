@@ -28,6 +28,7 @@ class Claims(msgspec.Struct, frozen=True):
     user_id: UUID
     token_id: str
     expires_at: datetime
+    issued_at: datetime
 
 
 class TokenService:
@@ -66,7 +67,7 @@ class TokenService:
         now = self._clock.now()
         if expires <= now or issued > now + timedelta(minutes=1) or not 16 <= len(token_id) <= 64:
             raise AuthenticationFailed(_INVALID, code="invalid_token")
-        return Claims(user_id=user_id, token_id=token_id, expires_at=expires)
+        return Claims(user_id=user_id, token_id=token_id, expires_at=expires, issued_at=issued)
 
 
 class RevocationList(Protocol):

@@ -52,6 +52,10 @@ async def signed_in(request: Request[Any, Any, Any]) -> Session:
         raise AuthenticationFailed("this account no longer exists", code="invalid_token") from None
     if not user.active:
         raise AuthenticationFailed("this account is not active", code="inactive_account")
+    if user.session_outlived(claims.issued_at):
+        raise AuthenticationFailed(
+            "this session ended when the password changed: sign in again", code="revoked_token"
+        )
     return Session(user=user, claims=claims)
 
 
