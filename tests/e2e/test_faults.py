@@ -74,7 +74,8 @@ def _check_hangs(f: HangFigures, users: int) -> None:
 
 
 def test_hanging_upstreams_are_cut_at_their_timeouts(pg_clean: str, tmp_path: Path) -> None:
-    _check_hangs(hangs_run(pg_clean, tmp_path, users=16, hang=2.5, timeout=1.0), 16)
+    # 2 s, not less: on a busy 2-core machine a healthy loopback fetch can take over a second
+    _check_hangs(hangs_run(pg_clean, tmp_path, users=16, hang=4.0, timeout=2.0), 16)
 
 
 @pytest.mark.slow
