@@ -3,6 +3,7 @@ duplicate ticks, crash reconciliation, dead letters and replay."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -13,7 +14,7 @@ from harness import NOON, Shared, emails, seed_due_users, settings
 from creatorpulse.adapters.memory.unit_of_work import MemoryUnitOfWorkFactory
 from creatorpulse.adapters.system import FixedClock
 from creatorpulse.domain.model.emails import DeliveryStatus
-from creatorpulse.entrypoints.worker.broker import in_memory_brokers
+from creatorpulse.entrypoints.worker.broker import BoundedInMemoryBroker, in_memory_brokers
 from creatorpulse.entrypoints.worker.run_now import list_dead_letters, replay
 from creatorpulse.entrypoints.worker.runtime import worker_container
 from creatorpulse.entrypoints.worker.tasks import SWEEP, Tasks
@@ -101,3 +102,25 @@ async def test_a_task_that_fails_for_good_is_a_dead_letter_an_operator_can_repla
     await env.drain()
     lines = await list_dead_letters(env.work)
     assert len(lines) == 2 and sum("replayed" in line for line in lines) == 1
+
+
+async def test_the_in_process_queue_runs_a_bounded_number_of_tasks_at_once() -> None:
+    """A sweep of thousands must not start thousands of tasks on a small pool at once."""
+    broker = BoundedInMemoryBroker(3)
+    running, most, done = 0, 0, []
+
+    @broker.task
+    async def hold(n: int) -> None:
+        nonlocal running, most
+        running += 1
+        most = max(most, running)
+        await asyncio.sleep(0.01)
+        running -= 1
+        done.append(n)
+
+    await broker.startup()
+    for n in range(40):
+        await hold.kiq(n)
+    await broker.wait_all()
+    await broker.shutdown()
+    assert most == 3 and sorted(done) == list(range(40))

@@ -11,7 +11,8 @@ import structlog
 from nats import errors as nats_errors
 from nats.js import errors as jetstream_errors
 from nats.js.api import AckPolicy, ConsumerConfig, RetentionPolicy, StreamConfig
-from taskiq import AckableMessage, AsyncBroker, InMemoryBroker
+from taskiq import AckableMessage, AsyncBroker, BrokerMessage, InMemoryBroker
+from taskiq.exceptions import UnknownTaskError
 from taskiq_nats import PullBasedJetStreamBroker
 
 QUEUES = ("interactive", "bulk")
@@ -69,8 +70,37 @@ class Brokers:
         return all(getattr(getattr(b, "client", None), "is_connected", True) for b in self)
 
 
+# Tasks of each queue running at once in one worker process (the bulk queue's jobs are long).
+CONCURRENCY = {"interactive": 16, "bulk": 4}
+
+
+class BoundedInMemoryBroker(InMemoryBroker):
+    """taskiq's in-process broker starts every kicked task at once: a sweep over 10,000
+    creators would have them all wait on a 10-connection pool together, and time out. Here at
+    most `max_async_tasks` run at a time, as a worker's receiver allows; the rest wait their
+    turn without holding anything."""
+
+    def __init__(self, max_async_tasks: int) -> None:
+        super().__init__(max_async_tasks=max_async_tasks)
+        self._turns = asyncio.Semaphore(max_async_tasks)
+
+    async def kick(self, message: BrokerMessage) -> None:
+        if self.find_task(message.task_name) is None:
+            raise UnknownTaskError(task_name=message.task_name)
+        task = asyncio.create_task(self._in_turn(message))
+        self._running_tasks.add(task)
+        task.add_done_callback(self._running_tasks.discard)
+
+    async def _in_turn(self, message: BrokerMessage) -> None:
+        async with self._turns:
+            await self.receiver.callback(message=message.message)
+
+
 def in_memory_brokers() -> Brokers:
-    return Brokers(InMemoryBroker(), InMemoryBroker())
+    return Brokers(
+        BoundedInMemoryBroker(CONCURRENCY["interactive"]),
+        BoundedInMemoryBroker(CONCURRENCY["bulk"]),
+    )
 
 
 def nats_brokers(

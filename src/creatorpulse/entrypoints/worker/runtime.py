@@ -13,14 +13,12 @@ from taskiq.receiver import Receiver
 from creatorpulse.entrypoints.container import make_container
 from creatorpulse.entrypoints.settings import Settings
 from creatorpulse.entrypoints.use_cases import UseCases
-from creatorpulse.entrypoints.worker.broker import Brokers
+from creatorpulse.entrypoints.worker.broker import CONCURRENCY, Brokers
 from creatorpulse.entrypoints.worker.retry import RetryMiddleware
 from creatorpulse.entrypoints.worker.scheduler import make_schedulers, run_schedulers
 from creatorpulse.entrypoints.worker.tasks import Tasks
 from creatorpulse.entrypoints.worker.work import Work
 from creatorpulse.ports.storage import UnitOfWorkFactory
-
-CONCURRENCY = {"interactive": 16, "bulk": 4}
 
 
 class WorkerProvider(Provider):
