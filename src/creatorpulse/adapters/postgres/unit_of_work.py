@@ -21,6 +21,7 @@ SYSTEM_ROLE = "creatorpulse_system"
 # Connections are in autocommit mode; LazyTransaction opens and ends transactions itself.
 _TRY_LOCK = "SELECT pg_try_advisory_lock(hashtextextended(%s, 0))"
 _UNLOCK = "SELECT pg_advisory_unlock(hashtextextended(%s, 0))"
+LOCK_CONNECT_TIMEOUT = 10  # seconds
 _SET_USER = "SELECT set_config('app.user_id', %s, true)"
 
 
@@ -99,7 +100,10 @@ class PgUnitOfWorkFactory(UnitOfWorkFactory):
     async def exclusive(self, key: str) -> AsyncIterator[bool]:
         # A session-level advisory lock on a connection of its own (not from the pool, which the
         # block's own transactions need): it outlives them, and dies with this process.
-        async with await AsyncConnection.connect(self._conninfo, autocommit=True) as conn:
+        connect = AsyncConnection.connect(
+            self._conninfo, autocommit=True, connect_timeout=LOCK_CONNECT_TIMEOUT
+        )  # a server that drops packets must not hang the send that asked
+        async with await connect as conn:
             row = await (await conn.execute(_TRY_LOCK, (key,))).fetchone()
             taken = bool(row and row[0])
             try:
