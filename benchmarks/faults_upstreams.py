@@ -38,7 +38,12 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT / "tests") not in sys.path:  # the fakes of the upstream APIs live with the tests
     sys.path.insert(0, str(ROOT / "tests"))
 
-from benchmarks.worker_crash import due_zone, nats_server, release_sweep_slot  # noqa: E402
+from benchmarks.worker_crash import (  # noqa: E402
+    due_user,
+    due_zone,
+    nats_server,
+    release_sweep_slot,
+)
 from creatorpulse.adapters.gemini.client import make_client  # noqa: E402
 from creatorpulse.adapters.gemini.embedder import GeminiEmbedder  # noqa: E402
 from creatorpulse.adapters.gemini.generator import GeminiDraftGenerator  # noqa: E402
@@ -48,10 +53,9 @@ from creatorpulse.adapters.postgres.database import Database  # noqa: E402
 from creatorpulse.domain.model.items import FetchedItem, SourceItem  # noqa: E402
 from creatorpulse.domain.model.sources import Source  # noqa: E402
 from creatorpulse.domain.model.style import StylePost  # noqa: E402
-from creatorpulse.domain.model.users import User  # noqa: E402
 from creatorpulse.entrypoints.settings import Settings  # noqa: E402
-from creatorpulse.entrypoints.worker.broker import nats_brokers  # noqa: E402
-from creatorpulse.entrypoints.worker.runtime import CONCURRENCY, worker_container  # noqa: E402
+from creatorpulse.entrypoints.worker.broker import CONCURRENCY, nats_brokers  # noqa: E402
+from creatorpulse.entrypoints.worker.runtime import worker_container  # noqa: E402
 from creatorpulse.entrypoints.worker.tasks import Tasks  # noqa: E402
 from creatorpulse.ports.embedder import Embedder  # noqa: E402
 from creatorpulse.ports.generator import DraftGenerator  # noqa: E402
@@ -59,7 +63,6 @@ from creatorpulse.ports.mailer import Mailer  # noqa: E402
 from fakes import gemini, sendgrid  # noqa: E402
 from fakes.faults import Faults  # noqa: E402
 
-PASSWORD_HASH = "$argon2id$v=19$m=65536,t=3,p=4$c2VlZGVkLXVzZXI$not-a-real-hash"
 SENDER = "CreatorPulse <drafts@creatorpulse.example>"
 MAIL_FAULTS = ("retry_after", "server_error", "hang", "deliver_then_hang")
 LLM_FAULTS = ("rate_limited", "server_error", "unavailable_retry_after", "hang")
@@ -139,12 +142,7 @@ async def seed_creators(
     try:
         async with uow.system() as tx:
             for number in range(count):
-                user = User.register(
-                    id=uuid.uuid4(), email=f"flaky{number:04d}@example.com",
-                    password_hash=PASSWORD_HASH, timezone=zone,
-                    delivery_time=at.replace(minute=rng.randrange(0, 60, 5)), now=now,
-                )  # fmt: skip
-                user.email_verified = True
+                user = due_user(f"flaky{number:04d}@example.com", zone, at, rng, now)
                 await tx.users.add(user)
                 for n in range(10):
                     post = StylePost.create(

@@ -160,6 +160,16 @@ def due_zone(now: datetime) -> tuple[str, clock_time]:
     return zone, clock_time(8)
 
 
+def due_user(address: str, zone: str, at: clock_time, rng: random.Random, now: datetime) -> User:
+    """A verified creator whose delivery time (`at`, give or take an hour) has passed."""
+    user = User.register(
+        id=uuid.uuid4(), email=address, password_hash=PASSWORD_HASH, timezone=zone,
+        delivery_time=at.replace(minute=rng.randrange(0, 60, 5)), now=now,
+    )  # fmt: skip
+    user.email_verified = True
+    return user
+
+
 async def seed_due_users(owner_url: str, count: int, rng: random.Random) -> dict[str, uuid.UUID]:
     """`count` verified users whose delivery time has passed, with 2-4 unsent drafts each."""
     now = datetime.now(UTC)
@@ -170,12 +180,7 @@ async def seed_due_users(owner_url: str, count: int, rng: random.Random) -> dict
     try:
         async with uow.system() as tx:
             for number in range(count):
-                user = User.register(
-                    id=uuid.uuid4(), email=f"creator{number:04d}@example.com",
-                    password_hash=PASSWORD_HASH, timezone=zone,
-                    delivery_time=at.replace(minute=rng.randrange(0, 60, 5)), now=now,
-                )  # fmt: skip
-                user.email_verified = True
+                user = due_user(f"creator{number:04d}@example.com", zone, at, rng, now)
                 await tx.users.add(user)
                 for rank in range(rng.randint(2, 4)):
                     await tx.drafts.add(
