@@ -2,13 +2,16 @@
 statement, and a read-only one spends exactly one round trip per statement.
 
 The opening statements (BEGIN, the row-level-security scope) and the first query go out together,
-so the client waits once. A read-only unit of work also sends ROLLBACK in that batch: each of its
-statements is a transaction of its own, scoped like the rest, which under READ COMMITTED sees
-what a longer one would. When every value is a plain scalar the batch is one simple-protocol
-string (`BEGIN READ ONLY; scope; statement; ROLLBACK`, values quoted by psycopg's client-side
-binding), the cheapest on CPU; otherwise (vectors, JSON, arrays) it goes in psycopg's pipeline
-mode, which keeps server-side parameters and prepared statements — quoting a 768-float vector
-client-side and planning it every time was measured 2x slower.
+so the client waits once. A read-only unit of work sends no BEGIN or ROLLBACK at all: its opening
+is one statement that sets the scope and `transaction_read_only`, both transaction-local, and it
+goes out with the query as one batch that the server runs as one implicit transaction (statements
+of a simple-protocol string, or a pipeline up to its Sync, on an autocommit connection), ended by
+the server when the batch ends. So each of its statements is a transaction of its own, scoped
+like the rest, which under READ COMMITTED sees what a longer one would. When every value is a
+plain scalar the batch is one simple-protocol string (`scope; statement`, values quoted by
+psycopg's client-side binding), the cheapest on CPU; otherwise (vectors, JSON, arrays) it goes in
+psycopg's pipeline mode, which keeps server-side parameters and prepared statements — quoting a
+768-float vector client-side and planning it every time was measured 2x slower.
 """
 
 from __future__ import annotations
@@ -57,8 +60,6 @@ class LazyTransaction:
             for statement, args in self._opening:
                 await self.conn.execute(statement, args)
             await cur.execute(query, params)
-            if self.read_only:
-                await self.conn.execute("ROLLBACK")
 
     async def _read_in_one_string(self, cur: AsyncCursor[Any], query: str, params: Params) -> None:
         literal = self._literal = self._literal or AsyncClientCursor(self.conn)
@@ -66,8 +67,8 @@ class LazyTransaction:
         if not self.idle:  # an earlier statement failed: drop its aborted transaction first
             batch.insert(0, "ROLLBACK")
         skipped = len(batch)
-        await cur.execute("; ".join([*batch, literal.mogrify(query, params), "ROLLBACK"]), None)
-        for _ in range(skipped):  # the results of BEGIN and the scope come first
+        await cur.execute("; ".join([*batch, literal.mogrify(query, params)]), None)
+        for _ in range(skipped):  # the results of the opening come first
             cur.nextset()
 
     async def open(self) -> None:

@@ -23,14 +23,21 @@ _TRY_LOCK = "SELECT pg_try_advisory_lock(hashtextextended(%s, 0))"
 _UNLOCK = "SELECT pg_advisory_unlock(hashtextextended(%s, 0))"
 LOCK_CONNECT_TIMEOUT = 10  # seconds
 _SET_USER = "SELECT set_config('app.user_id', %s, true)"
+_READ_ONLY = "set_config('transaction_read_only', 'on', true)"
 
 
 def _opening(scope: UUID | None, read_only: bool) -> list[Statement]:
-    """BEGIN and the transaction-local scope: a pooled connection carries nothing over."""
-    begin: Statement = ("BEGIN READ ONLY" if read_only else "BEGIN", ())
+    """BEGIN and the transaction-local scope: a pooled connection carries nothing over.
+
+    A read-only opening is one statement with no BEGIN: it runs in the implicit transaction of
+    the batch it is sent in (see LazyTransaction), which it makes read-only and scoped."""
+    if read_only:
+        if scope is None:
+            return [(f"SELECT set_config('role', %s, true), {_READ_ONLY}", (SYSTEM_ROLE,))]
+        return [(f"{_SET_USER}, {_READ_ONLY}", (str(scope),))]
     if scope is None:
-        return [begin, (f"SET LOCAL ROLE {SYSTEM_ROLE}", ())]
-    return [begin, (_SET_USER, (str(scope),))]
+        return [("BEGIN", ()), (f"SET LOCAL ROLE {SYSTEM_ROLE}", ())]
+    return [("BEGIN", ()), (_SET_USER, (str(scope),))]
 
 
 class PgUnitOfWork(UnitOfWork):
