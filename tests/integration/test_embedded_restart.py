@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from creatorpulse import CreatorPulse
+from creatorpulse.adapters.postgres.embedded import EmbeddedPostgres, shared_buffers_mib
 from creatorpulse.adapters.system import FixedClock
 from creatorpulse.entrypoints.demo import sample_feeds, sample_voices
 
@@ -38,3 +40,31 @@ def test_data_survives_a_restart(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
         assert {d.id for d in drafts} >= {d.id for d in first.generation.drafts}  # type: ignore[union-attr]
         resent = app.send_daily_email(user, force=True)
         assert resent is not None and resent.id == first.email.id  # still one email that day
+
+
+def test_the_embedded_server_starts_with_a_cache_sized_to_the_machine(tmp_path: Path) -> None:
+    server = EmbeddedPostgres(tmp_path)
+    url = server.start()
+    try:
+        with psycopg.connect(url) as conn:
+            row = conn.execute("SELECT (setting::bigint * 8192 / 1048576)::int FROM pg_settings "
+                               "WHERE name = 'shared_buffers'").fetchone()  # fmt: skip
+        assert row == (shared_buffers_mib(),)
+        conf = (tmp_path / "postgres" / "postgresql.conf").read_text()
+        assert conf.count("# creatorpulse: embedded server settings") == 1
+    finally:
+        server.release()
+    again = EmbeddedPostgres(tmp_path)
+    again.start()  # a second start appends nothing more
+    try:
+        conf = (tmp_path / "postgres" / "postgresql.conf").read_text()
+        assert conf.count("# creatorpulse: embedded server settings") == 1
+    finally:
+        again.release()
+
+
+@pytest.mark.parametrize(
+    ("memory_gib", "mib"), [(0.25, 128), (2, 512), (4, 1024), (23, 2048), (256, 2048)]
+)
+def test_shared_buffers_are_a_quarter_of_memory_within_bounds(memory_gib: float, mib: int) -> None:
+    assert shared_buffers_mib(int(memory_gib * (1 << 30))) == mib
