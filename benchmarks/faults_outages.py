@@ -6,10 +6,13 @@ recovers by itself without losing a task.
 Real processes: `creatorpulse api` and `creatorpulse worker` (NATS_URL set, emails to an
 outbox), a PostgreSQL of the run's own (embedded, stopped with `pg_ctl -m fast` and started
 again) and a NATS JetStream server (terminated and started again on the same port and store).
-Creators are due for today's email; a sweep is enqueued (as the scheduler would), and while the
-emails go out the database goes down for `--outage` seconds, then (once ready again) NATS
-does. `/health/ready` is polled throughout; as the next tick would, the sweep runs again
-whenever the queue has run dry with emails missing. `tests/e2e/test_faults.py` runs it small.
+Creators are due for today's email, in two cohorts. A sweep is enqueued (as the scheduler would)
+for the first, and while its emails go out the database goes down for `--outage` seconds. Once
+the first cohort is served, the second is switched on and swept, and while its emails go out
+NATS goes down for as long. (Two cohorts, so each outage starts with emails still to send
+however fast the worker catches up after the first.) `/health/ready` is polled throughout; as
+the next tick would, the sweep runs again whenever the queue has run dry with emails missing.
+`tests/e2e/test_faults.py` runs it small.
 """
 
 from __future__ import annotations
@@ -216,12 +219,18 @@ class OutageRun:
     ) -> tuple[Readiness, Readiness]:
         api = spawn(["api", "--port", str(self.port)], self.env, self.log)
         worker = spawn(["worker"], self.env, self.log)
+        first = users // 2
+        later = [user_id for _, user_id in sorted(seeded.items())[first:]]
+        self._switch(later, on=False)
         try:
             wait_for_port(self.port, within=60)
             self.sweep()
-            self._until(lambda: self.sent() >= users // 5, worker, within)
-            database = self.outage_of(self.pg, users)
-            # Straight on, while the retries of the database outage are still in flight.
+            self._until(lambda: self.sent() >= max(1, first // 5), worker, within)
+            database = self.outage_of(self.pg, first)
+            self._until(lambda: self.sent() >= first, worker, within)
+            self._switch(later, on=True)
+            self.sweep()
+            self._until(lambda: self.sent() > first, worker, within)
             queue = self.outage_of(self.nats, users)
             self._until(lambda: self._all_marked(seeded), worker, within)
             time.sleep(1.0)  # a duplicate task would write a second email now
@@ -229,6 +238,11 @@ class OutageRun:
             stop(worker)
             stop(api)
         return database, queue
+
+    def _switch(self, user_ids: list[object], *, on: bool) -> None:
+        """Hold a cohort back from the sweep (inactive) or let it in."""
+        with psycopg.connect(self.pg.url, autocommit=True) as conn:
+            conn.execute("UPDATE users SET active = %s WHERE id = ANY(%s)", (on, user_ids))
 
     def _until(
         self, done: Callable[[], bool], worker: subprocess.Popen[bytes], within: float
