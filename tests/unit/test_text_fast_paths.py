@@ -14,6 +14,8 @@ from hypothesis import strategies as st
 from creatorpulse.domain.model import items
 from creatorpulse.domain.model import text as text_model
 from creatorpulse.domain.model.text import content_hash, hashtags, normalise_whitespace
+from creatorpulse.domain.model.topics import key_terms
+from creatorpulse.domain.model.voice import STOP_WORDS
 
 _SPACES = re.compile(r"[ \t\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
@@ -60,3 +62,30 @@ def test_screening_patterns_match_the_reference(text: str) -> None:
     assert text_model._MENTION.findall(text) == _MENTION.findall(text)
     if len(text.lower()) == len(text):  # "İ" lowers to "i" + a combining dot: a new \b after it
         assert bool(items._PROMO.search(text.lower())) == bool(_PROMO.search(text))
+
+
+def reference_key_terms(text: str, title: str | None = None, limit: int = 8) -> list[str]:
+    counts: dict[str, int] = {}
+    for weight, source in ((2, title or ""), (1, text)):
+        for word in re.findall(r"[A-Za-z][A-Za-z0-9'-]{3,}", source):
+            lowered = word.lower().strip("'-")
+            if lowered not in STOP_WORDS and len(lowered) > 3:
+                counts[lowered] = counts.get(lowered, 0) + weight
+    return [w for w, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]]
+
+
+WORDS = st.sampled_from([
+    "Agent", "agent", "AGENT", "agents", "model's", "'quoted'", "re-run", "-dash-", "with",
+    "about", "Latency", "open-source", "GPU", "data", "x", "2026", "tokens", "Tokens", "the",
+])  # fmt: skip
+sentences = st.lists(st.one_of(WORDS, st.sampled_from([" ", ". ", ", ", "\n"])), max_size=60)
+
+
+@settings(max_examples=1000)
+@given(
+    st.one_of(sentences.map("".join), st.text(max_size=120)),
+    st.one_of(st.none(), sentences.map("".join)),
+    st.integers(1, 10),
+)
+def test_key_terms_match_the_reference(text: str, title: str | None, limit: int) -> None:
+    assert key_terms(text, title, limit) == reference_key_terms(text, title, limit)
