@@ -16,7 +16,7 @@ from creatorpulse.adapters.postgres.migrate import migrate
 TABLES = (
     "users, action_tokens, sources, user_style_posts, style_vectors, source_content, "
     "generated_drafts, draft_feedback, email_delivery_log, style_jobs, revoked_tokens, "
-    "feed_fetch_state, job_claims, dead_letters"
+    "feed_fetch_state, job_claims, dead_letters, rate_windows, sign_in_failures"
 )
 
 

@@ -89,7 +89,7 @@ def test_round_trip_brings_back_every_row_readable_by_the_app(
     code, out, err = _db(capsys, "backup", str(archive))
 
     assert code == 0, err
-    assert f"to {archive}" in out and "15 tables" in out
+    assert f"to {archive}" in out and "17 tables" in out
     posts = len(before["user_style_posts"])
     assert f"users 1, sources {len(before['sources'])}, style posts {posts}" in out
     assert f"drafts {len(drafts)}" in out

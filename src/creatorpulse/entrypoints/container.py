@@ -24,17 +24,22 @@ from creatorpulse.adapters.mail.sendgrid import SendGridMailer
 from creatorpulse.adapters.mail.smtp import SmtpMailer, SmtpUrlError, parse_smtp_url
 from creatorpulse.adapters.memory.unit_of_work import MemoryUnitOfWorkFactory
 from creatorpulse.adapters.passwords import PwdlibHasher
+from creatorpulse.adapters.postgres.limits import PgFailures, PgWindows
 from creatorpulse.adapters.postgres.revocations import PgRevocations
 from creatorpulse.adapters.system import RandomIds, SecretTokens, SystemClock
 from creatorpulse.adapters.twitter.fetcher import TwitterFetcher
 from creatorpulse.domain.use_cases.manage_sources import SourceFetchers
 from creatorpulse.entrypoints.database import DatabaseChoice, read_or_create_secret
 from creatorpulse.entrypoints.http.auth import (
+    FailureStore,
     LoginThrottle,
+    MemoryFailures,
     MemoryRevocations,
     RevocationList,
     TokenService,
 )
+from creatorpulse.entrypoints.http.rate_limit import MemoryWindows, WindowCounter, WindowStore
+from creatorpulse.entrypoints.http.shared_limits import SharedFailures, SharedWindows
 from creatorpulse.entrypoints.settings import Settings, SettingsError
 from creatorpulse.entrypoints.use_cases import Ports, UseCases
 from creatorpulse.ports.clock import Clock
@@ -52,8 +57,14 @@ class Storage:
         uow: UnitOfWorkFactory,
         revocations: RevocationList,
         ping: Callable[[], Awaitable[bool]] | None = None,
+        *,
+        windows: WindowStore | None = None,
+        failures: FailureStore | None = None,
     ) -> None:
         self.uow, self.revocations, self._ping = uow, revocations, ping
+        # Rate-limit windows and failed sign-ins: this process's own unless shared.
+        self.windows = windows or MemoryWindows()
+        self.failures = failures or MemoryFailures()
 
     async def ready(self) -> bool:
         return True if self._ping is None else await self._ping()
@@ -83,7 +94,12 @@ class ServiceProvider(Provider):
         database = choice.database()
         try:
             uow = await database.open()
-            yield Storage(uow, PgRevocations(database.pool, clock), database.ping)
+            shared = settings.shared_limits
+            yield Storage(
+                uow, PgRevocations(database.pool, clock), database.ping,
+                windows=SharedWindows(PgWindows(database.pool)) if shared else None,
+                failures=SharedFailures(PgFailures(database.pool)) if shared else None,
+            )  # fmt: skip
         finally:
             await database.close()
             choice.release()
@@ -179,8 +195,12 @@ class ServiceProvider(Provider):
         return storage.revocations
 
     @provide
-    def login_throttle(self) -> LoginThrottle:
-        return LoginThrottle()
+    def login_throttle(self, storage: Storage) -> LoginThrottle:
+        return LoginThrottle(storage.failures)
+
+    @provide
+    def rate_counter(self, storage: Storage, settings: Settings) -> WindowCounter:
+        return WindowCounter(settings.rate_limit_factor, storage.windows)
 
 
 def make_container(settings: Settings, *overrides: Provider) -> AsyncContainer:

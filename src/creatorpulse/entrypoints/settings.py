@@ -127,6 +127,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     allow_private_networks: bool = False
     cors_origins: list[str] = msgspec.field(default_factory=list)
     rate_limit_factor: float = 1.0
+    # Count rate limits and failed sign-ins in the database, shared by every API process
+    # (set by `creatorpulse api` beside NATS workers, where several may run; not from the env).
+    shared_limits: bool = False
     jwt_secret: str | None = None
     gemini_api_key: str | None = None
     gemini_base_url: str | None = None

@@ -32,8 +32,10 @@ async def make_api(tmp_path: Path, clock: FixedClock) -> AsyncIterator[MakeApi]:
     """Builds apps; each is entered (lifespan started) and closed when the test ends."""
     opened: list[Api] = []
 
-    async def build(**env: str) -> Api:
-        api = await open_api(tmp_path / f"app{len(opened)}", clock, **env)
+    async def build(*, shared_limits: bool = False, **env: str) -> Api:
+        api = await open_api(
+            tmp_path / f"app{len(opened)}", clock, shared_limits=shared_limits, **env
+        )
         opened.append(api)
         return api
 

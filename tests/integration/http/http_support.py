@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
+import msgspec
 from dishka import Provider, Scope, provide
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
@@ -197,8 +198,11 @@ class Api:
 MakeApi = Callable[..., Awaitable[Api]]
 
 
-async def open_api(root: Path, clock: FixedClock, **env: str) -> Api:
-    """An app on `root`, its lifespan started; close it with `await api.client.__aexit__(...)`."""
+async def open_api(
+    root: Path, clock: FixedClock, *, shared_limits: bool = False, **env: str
+) -> Api:
+    """An app on `root`, its lifespan started; close it with `await api.client.__aexit__(...)`.
+    `shared_limits`: count rate limits in the database, as `creatorpulse api` beside NATS does."""
     index, feeds = sample_feeds(clock)
     settings = Settings.from_env(
         {
@@ -211,6 +215,7 @@ async def open_api(root: Path, clock: FixedClock, **env: str) -> Api:
             **env,
         }
     )
+    settings = msgspec.structs.replace(settings, shared_limits=shared_limits)
     app = create_app(settings, Overrides(clock, SourceFetchers(feeds)))
     client = AsyncTestClient(app, base_url="http://testserver.local")
     await client.__aenter__()

@@ -106,3 +106,43 @@ async def test_the_factor_scales_every_limit_and_zero_turns_them_off(make_api: M
         )
         assert_ok(answer, 200)
         assert "X-RateLimit-Limit" not in answer.headers
+
+
+async def test_api_processes_beside_nats_count_limits_together(
+    make_api: MakeApi, pg_clean: str
+) -> None:
+    # Two apps on one database, as two `creatorpulse api` processes behind a load balancer.
+    env = {"CREATORPULSE_STORAGE": "postgres", "DATABASE_URL": pg_clean,
+           "CREATORPULSE_RATE_LIMIT_FACTOR": "1"}  # fmt: skip
+    first = await make_api(shared_limits=True, **env)
+    second = await make_api(shared_limits=True, **env)
+    await first.creator("maya@example.com")  # one login spent, on the first
+    for api in (second, first, second, first):
+        assert_ok(await api.login("maya@example.com"), 200)
+    error = assert_error(await second.login("maya@example.com"), 429, "rate_limit_error")
+    assert error["details"] is not None and error["details"]["limit"] == 5
+
+
+async def test_api_processes_beside_nats_throttle_failed_sign_ins_together(
+    make_api: MakeApi, pg_clean: str
+) -> None:
+    # contract limits off: ten wrong passwords spread over two apps lock the account on both
+    env = {"CREATORPULSE_STORAGE": "postgres", "DATABASE_URL": pg_clean}
+    first = await make_api(shared_limits=True, **env)
+    second = await make_api(shared_limits=True, **env)
+    await first.creator("noor@example.com")
+    for n in range(10):
+        assert_error(await (first if n % 2 else second).login("noor@example.com", "wrong!!"), 401)
+    assert_error(await first.login("noor@example.com"), 429, "rate_limit_error")
+    assert_error(await second.login("noor@example.com"), 429, "rate_limit_error")
+
+
+async def test_serve_counts_limits_in_its_own_process(make_api: MakeApi, pg_clean: str) -> None:
+    env = {"CREATORPULSE_STORAGE": "postgres", "DATABASE_URL": pg_clean,
+           "CREATORPULSE_RATE_LIMIT_FACTOR": "1"}  # fmt: skip
+    first, second = await make_api(**env), await make_api(**env)
+    await first.creator("maya@example.com")
+    for _ in range(4):
+        assert_ok(await first.login("maya@example.com"), 200)
+    assert_error(await first.login("maya@example.com"), 429, "rate_limit_error")
+    assert_ok(await second.login("maya@example.com"), 200)  # its own windows

@@ -75,6 +75,13 @@ def create_app(settings: Settings | None = None, *overrides: Provider) -> Litest
         finally:
             await container.close()
 
+    counter: list[WindowCounter] = []
+
+    async def rate_counter() -> WindowCounter:
+        if not counter:
+            counter.append(await container.get(WindowCounter))
+        return counter[0]
+
     async def token_subject(token: str) -> str | None:
         """The user id of a valid bearer token (which rate-limit bucket a request uses)."""
         tokens = await container.get(TokenService)
@@ -91,7 +98,7 @@ def create_app(settings: Settings | None = None, *overrides: Provider) -> Litest
         ],
         exception_handlers=HANDLERS,  # type: ignore[arg-type]
         middleware=[
-            rate_limit_middleware(WindowCounter(settings.rate_limit_factor), token_subject),
+            rate_limit_middleware(settings.rate_limit_factor, rate_counter, token_subject),
         ],
         cors_config=CORSConfig(
             allow_origins=settings.cors_origins,

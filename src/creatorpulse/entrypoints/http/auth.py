@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections import defaultdict, deque
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 from uuid import UUID
@@ -90,36 +91,68 @@ class MemoryRevocations(RevocationList):
         return until is not None and until > self._clock.now()
 
 
+Failure = tuple[str, str]  # (kind, key): ("account", email) or ("address", client address)
+
+
+class FailureStore(Protocol):
+    async def add(self, failures: list[Failure], at: float) -> None: ...
+
+    async def nth_newest(self, asks: list[tuple[Failure, int]], since: float) -> list[float | None]:
+        """For each (failure, n): the time of its n-th newest record at or after `since`, or
+        None when it has fewer than n."""
+        ...
+
+    async def clear(self, failure: Failure) -> None: ...
+
+
+class MemoryFailures(FailureStore):
+    def __init__(self) -> None:
+        self._stamps: dict[Failure, deque[float]] = defaultdict(deque)
+
+    async def add(self, failures: list[Failure], at: float) -> None:
+        for failure in failures:
+            self._stamps[failure].append(at)
+
+    async def nth_newest(self, asks: list[tuple[Failure, int]], since: float) -> list[float | None]:
+        found: list[float | None] = []
+        for failure, n in asks:
+            stamps = self._stamps.get(failure)
+            while stamps and stamps[0] < since:
+                stamps.popleft()
+            found.append(stamps[-n] if stamps and len(stamps) >= n else None)
+        return found
+
+    async def clear(self, failure: Failure) -> None:
+        self._stamps.pop(failure, None)
+
+
 class LoginThrottle:
-    """Failed sign-ins, per account and per client address, over a sliding window."""
+    """Failed sign-ins, per account and per client address, over a sliding window; kept in
+    this process or, shared by every API process, in the database."""
 
-    def __init__(self, per_account: int = 10, per_address: int = 50, window: float = 900.0) -> None:
+    def __init__(
+        self, store: FailureStore | None = None, *, per_account: int = 10,
+        per_address: int = 50, window: float = 900.0, clock: Callable[[], float] = time.time,
+    ) -> None:  # fmt: skip
+        self.store = store or MemoryFailures()
         self._limits = {"account": per_account, "address": per_address}
-        self._window = window
-        self._failures: dict[tuple[str, str], deque[float]] = defaultdict(deque)
+        self._window, self._clock = window, clock
 
-    def _recent(self, key: tuple[str, str]) -> deque[float]:
-        stamps, cutoff = self._failures[key], time.monotonic() - self._window
-        while stamps and stamps[0] < cutoff:
-            stamps.popleft()
-        return stamps
-
-    def blocked(self, account: str, address: str) -> bool:
-        return self.retry_after(account, address) is not None
-
-    def retry_after(self, account: str, address: str) -> tuple[int, float] | None:
+    async def retry_after(self, account: str, address: str) -> tuple[int, float] | None:
         """(the limit hit, seconds until a slot frees) while blocked; None when not blocked."""
+        now = self._clock()
+        asks = [((kind, key), self._limits[kind])
+                for kind, key in (("account", account), ("address", address))]  # fmt: skip
+        oldest = await self.store.nth_newest(asks, now - self._window)
         waits = [
-            (self._limits[kind], stamps[-self._limits[kind]] + self._window - time.monotonic())
-            for kind, key in (("account", account), ("address", address))
-            if len(stamps := self._recent((kind, key))) >= self._limits[kind]
+            (limit, stamp + self._window - now)
+            for ((_, limit), stamp) in zip(asks, oldest, strict=True)
+            if stamp is not None
         ]
         return max(waits, key=lambda w: w[1]) if waits else None
 
-    def failed(self, account: str, address: str) -> None:
-        now = time.monotonic()
-        for key in (("account", account), ("address", address)):
-            self._recent(key).append(now)
+    async def failed(self, account: str, address: str) -> None:
+        await self.store.add([("account", account), ("address", address)], self._clock())
 
-    def succeeded(self, account: str) -> None:
-        self._failures.pop(("account", account), None)
+    async def succeeded(self, account: str) -> None:
+        await self.store.clear(("account", account))

@@ -1,12 +1,13 @@
 """The contract's rate limits, with X-RateLimit-* headers; per user when signed in, per client
-address otherwise. Fixed windows in this process (one API process; see docs/decisions.md)."""
+address otherwise. Fixed windows, counted in this process (`serve`) or in the database, shared by
+every API process (`api` beside NATS workers; see docs/decisions.md)."""
 
 from __future__ import annotations
 
 import math
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, Protocol
 
 from litestar import Request
 from litestar.enums import ScopeType
@@ -15,24 +16,43 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from creatorpulse.entrypoints.http.errors import RateLimited, http_error
 
 DEFAULT = (100, 60)
+Hit = tuple[int, int, int, int | None]  # limit, remaining, reset (epoch s), wait (s) or None
 
 
-class WindowCounter:
-    def __init__(self, factor: float, clock: Callable[[], float] = time.time) -> None:
-        self.factor, self._clock = factor, clock
+class WindowStore(Protocol):
+    async def count(self, key: str, period: int, now: float) -> tuple[float, int]:
+        """Count one request under `key`: (its window's start, requests in it so far). A
+        window that began `period` or more seconds before `now` starts again at `now`."""
+        ...
+
+
+class MemoryWindows(WindowStore):
+    def __init__(self) -> None:
         self._windows: dict[str, tuple[float, int]] = {}
 
-    def hit(self, key: str, limit: int, period: int) -> tuple[int, int, int, int | None]:
-        """Count one request: (limit, remaining, reset epoch seconds, seconds to wait when over
-        the limit, else None). The wait is counted from now, so it never exceeds the period."""
-        now = self._clock()
+    async def count(self, key: str, period: int, now: float) -> tuple[float, int]:
         start, count = self._windows.get(key, (now, 0))
         if now - start >= period:
             start, count = now, 0
-        count += 1
-        self._windows[key] = (start, count)
+        self._windows[key] = (start, count + 1)
         if len(self._windows) > 100_000:  # bound memory: drop windows that have ended
             self._windows = {k: v for k, v in self._windows.items() if now - v[0] < period}
+        return start, count + 1
+
+
+class WindowCounter:
+    def __init__(
+        self, factor: float, store: WindowStore | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:  # fmt: skip
+        self.factor, self._clock = factor, clock
+        self.store = store or MemoryWindows()
+
+    async def hit(self, key: str, limit: int, period: int) -> Hit:
+        """Count one request: (limit, remaining, reset epoch seconds, seconds to wait when over
+        the limit, else None). The wait is counted from now, so it never exceeds the period."""
+        now = self._clock()
+        start, count = await self.store.count(key, period, now)
         cap = max(1, math.floor(limit * self.factor))
         wait = max(1, math.ceil(start + period - now)) if count > cap else None
         return cap, max(0, cap - count), math.ceil(start + period), wait
@@ -56,16 +76,20 @@ async def _subject(scope: Scope, verify: Verify) -> str:
     return f"ip:{client[0] if client else 'unknown'}"
 
 
-def rate_limit_middleware(counter: WindowCounter, verify: Verify) -> Any:
+def rate_limit_middleware(
+    factor: float, counter: Callable[[], Awaitable[WindowCounter]], verify: Verify
+) -> Any:
+    """`counter` is awaited per request (the shared one needs the open store)."""
+
     def middleware(app: ASGIApp) -> ASGIApp:
         async def handle(scope: Scope, receive: Receive, send: Send) -> None:
             handler = scope.get("route_handler")
-            if scope["type"] != ScopeType.HTTP or counter.factor == 0 or handler is None:
+            if scope["type"] != ScopeType.HTTP or factor == 0 or handler is None:
                 await app(scope, receive, send)
                 return
             limit, period = handler.opt.get("rate_limit", DEFAULT)
             key = f"{scope['method']} {scope.get('path_template')}|{await _subject(scope, verify)}"
-            cap, remaining, reset, wait = counter.hit(key, limit, period)
+            cap, remaining, reset, wait = await (await counter()).hit(key, limit, period)
             headers = {
                 "X-RateLimit-Limit": str(cap), "X-RateLimit-Remaining": str(remaining),
                 "X-RateLimit-Reset": str(reset),

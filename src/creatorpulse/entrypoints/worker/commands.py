@@ -9,6 +9,8 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from uuid import UUID
 
+import msgspec
+
 from creatorpulse.domain.model.errors import InvalidInput, NotFound
 from creatorpulse.entrypoints.settings import Settings, SettingsError
 from creatorpulse.entrypoints.worker.broker import Brokers, make_brokers
@@ -27,6 +29,8 @@ def serve(settings: Settings, host: str, port: int, *, command: str) -> int:
     from creatorpulse.entrypoints.worker.tasks import Tasks  # noqa: PLC0415
 
     split = command == "api" and settings.nats_url is not None
+    if split:  # several API processes may run: they count rate limits together
+        settings = msgspec.structs.replace(settings, shared_limits=True)
     brokers = make_brokers(settings.nats_url if split else None)
     app = create_app(settings, QueueProvider(Tasks(brokers)))
     wire(app, brokers, run_here=not split)

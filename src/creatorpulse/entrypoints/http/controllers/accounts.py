@@ -53,7 +53,7 @@ class AuthController(Controller):
         throttle: FromDishka[LoginThrottle],
     ) -> Response[Envelope[AuthOut]]:  # fmt: skip
         account, address = data.email.strip().lower(), client_address(request)
-        blocked = throttle.retry_after(account, address)
+        blocked = await throttle.retry_after(account, address)
         if blocked is not None:
             # A rate limit (429, as the contract's table says), keyed by the address typed in
             # whether or not it is registered, so the lock reveals nothing about accounts.
@@ -65,9 +65,9 @@ class AuthController(Controller):
         try:
             user = await cases.authenticate(data.email, data.password)
         except AuthenticationFailed:
-            throttle.failed(account, address)
+            await throttle.failed(account, address)
             raise
-        throttle.succeeded(account)
+        await throttle.succeeded(account)
         token, expires = tokens.issue(user)
         return ok(AuthOut(UserOut.of(user), token, expires))
 
