@@ -83,3 +83,28 @@ async def test_commit_keeps_the_writes_and_later_statements_stay_scoped(
         await tx.commit()  # nothing since the last commit: nothing to send
     async with uow.for_user(alice.id, read_only=True) as tx:
         assert (await tx.drafts.list_page(alice.id, 1, 10))[1] == 2
+
+
+async def test_exclusive_reuses_its_lock_connections_and_always_unlocks(
+    uow: PgUnitOfWorkFactory, pg_clean: str
+) -> None:
+    async def holders() -> int:
+        with psycopg.connect(pg_clean) as conn:
+            row = conn.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'")
+            return int(row.fetchone()[0])  # type: ignore[index]
+
+    async with uow.exclusive("daily-email:a") as mine:
+        assert mine and await holders() == 1
+    with pytest.raises(RuntimeError):
+        async with uow.exclusive("daily-email:a") as mine:
+            assert mine
+            raise RuntimeError("the send failed")
+    assert await holders() == 0, "released though the block raised"
+    async with uow.exclusive("daily-email:a") as mine:
+        assert mine
+    with psycopg.connect(pg_clean) as conn:
+        row = conn.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE usename = 'creatorpulse_app'"
+        ).fetchone()
+    # one pooled connection for the unit of work, one kept for locks: not one per call
+    assert row is not None and row[0] <= 2

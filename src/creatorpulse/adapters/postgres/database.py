@@ -22,6 +22,7 @@ class Database:
         self._app_password = app_password
         self._max = max_connections
         self._pool: AsyncConnectionPool[Any] | None = None
+        self._factory: PgUnitOfWorkFactory | None = None
 
     async def open(self) -> PgUnitOfWorkFactory:
         # Migrate first: register_vector_async fails until CREATE EXTENSION vector has run.
@@ -37,7 +38,8 @@ class Database:
         )
         await pool.open(wait=True)
         self._pool = pool
-        return PgUnitOfWorkFactory(pool, self.app_url)
+        self._factory = PgUnitOfWorkFactory(pool, self.app_url)
+        return self._factory
 
     @property
     def pool(self) -> AsyncConnectionPool[Any]:
@@ -58,6 +60,9 @@ class Database:
         return True
 
     async def close(self) -> None:
+        if self._factory is not None:
+            await self._factory.close()
+            self._factory = None
         if self._pool is not None:
             await self._pool.close()
             self._pool = None

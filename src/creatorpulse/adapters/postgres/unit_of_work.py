@@ -8,7 +8,6 @@ from types import TracebackType
 from typing import Any, Self
 from uuid import UUID
 
-from psycopg import AsyncConnection
 from psycopg_pool import AsyncConnectionPool
 
 from creatorpulse.adapters.postgres import repositories as repos
@@ -22,6 +21,7 @@ SYSTEM_ROLE = "creatorpulse_system"
 _TRY_LOCK = "SELECT pg_try_advisory_lock(hashtextextended(%s, 0))"
 _UNLOCK = "SELECT pg_advisory_unlock(hashtextextended(%s, 0))"
 LOCK_CONNECT_TIMEOUT = 10  # seconds
+LOCK_CONNECTIONS = 32  # locks held at once by one process (a worker sends 16 at a time)
 _SET_USER = "SELECT set_config('app.user_id', %s, true)"
 _READ_ONLY = "set_config('transaction_read_only', 'on', true)"
 
@@ -96,6 +96,7 @@ class PgUnitOfWorkFactory(UnitOfWorkFactory):
     def __init__(self, pool: AsyncConnectionPool[Any], conninfo: str | None = None) -> None:
         self.pool = pool
         self._conninfo = conninfo or str(pool.conninfo)
+        self._locks: AsyncConnectionPool[Any] | None = None
 
     def for_user(self, user_id: UUID, *, read_only: bool = False) -> PgUnitOfWork:
         return PgUnitOfWork(self.pool, user_id, read_only=read_only)
@@ -103,18 +104,38 @@ class PgUnitOfWorkFactory(UnitOfWorkFactory):
     def system(self) -> PgUnitOfWork:
         return PgUnitOfWork(self.pool, None)
 
+    async def _lock_pool(self) -> AsyncConnectionPool[Any]:
+        # Session-level advisory locks need connections of their own (not the main pool's,
+        # which the block's own transactions need): a small pool of them, opened on first use,
+        # so a send no longer pays a new connection. A server that drops packets must not hang
+        # the send that asked: connecting and waiting for one are both bounded.
+        if self._locks is None:
+            self._locks = AsyncConnectionPool(
+                self._conninfo, min_size=0, max_size=LOCK_CONNECTIONS, open=False,
+                timeout=LOCK_CONNECT_TIMEOUT,
+                kwargs={"autocommit": True, "connect_timeout": LOCK_CONNECT_TIMEOUT},
+            )  # fmt: skip
+            await self._locks.open(wait=False)
+        return self._locks
+
     @asynccontextmanager
     async def exclusive(self, key: str) -> AsyncIterator[bool]:
-        # A session-level advisory lock on a connection of its own (not from the pool, which the
-        # block's own transactions need): it outlives them, and dies with this process.
-        connect = AsyncConnection.connect(
-            self._conninfo, autocommit=True, connect_timeout=LOCK_CONNECT_TIMEOUT
-        )  # a server that drops packets must not hang the send that asked
-        async with await connect as conn:
+        # A session-level lock outlives the block's transactions and dies with the connection.
+        async with (await self._lock_pool()).connection() as conn:
             row = await (await conn.execute(_TRY_LOCK, (key,))).fetchone()
             taken = bool(row and row[0])
             try:
                 yield taken
             finally:
                 if taken:
-                    await conn.execute(_UNLOCK, (key,))
+                    try:
+                        await conn.execute(_UNLOCK, (key,))
+                    except BaseException:
+                        # Never hand back a connection that may still hold the lock.
+                        await conn.close()
+                        raise
+
+    async def close(self) -> None:
+        if self._locks is not None:
+            await self._locks.close()
+            self._locks = None
