@@ -131,6 +131,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # (set by `creatorpulse api` beside NATS workers, where several may run; not from the env).
     shared_limits: bool = False
     jwt_secret: str | None = None
+    metrics_token: str | None = None
     gemini_api_key: str | None = None
     gemini_base_url: str | None = None
     gemini_embedding_model: str = "gemini-embedding-001"
@@ -164,6 +165,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             cors_origins=_origins(env),
             rate_limit_factor=_number(env, "CREATORPULSE_RATE_LIMIT_FACTOR", 1.0, 0.0, 1000.0),
             jwt_secret=_secret(env, "JWT_SECRET", 32),
+            metrics_token=_secret(env, "CREATORPULSE_METRICS_TOKEN", 16),
             gemini_api_key=env.get("GEMINI_API_KEY") or None,
             gemini_base_url=_optional_url(env, "GEMINI_BASE_URL", "") or None,
             gemini_embedding_model=env.get("GEMINI_EMBEDDING_MODEL") or "gemini-embedding-001",

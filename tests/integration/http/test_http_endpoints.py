@@ -14,7 +14,7 @@ from http_contract import (
     assert_ok,
     assert_shape,
 )
-from http_support import PASSWORD, Api, Creator
+from http_support import PASSWORD, Api, Creator, MakeApi
 
 from creatorpulse.entrypoints.demo import sample_documents, sample_voices
 
@@ -245,6 +245,18 @@ async def test_health_metrics_and_schema(api: Api) -> None:
     }  # fmt: skip
     assert contract <= paths, contract - paths
     assert document["components"]["securitySchemes"]["BearerAuth"]["scheme"] == "bearer"
+
+
+async def test_metrics_ask_for_the_scrapers_token_when_one_is_set(make_api: MakeApi) -> None:
+    api = await make_api(CREATORPULSE_METRICS_TOKEN="scrape-" + "m" * 20)
+    for headers in ({}, {"Authorization": "Bearer wrong"}, {"Authorization": "scrape-" + "m" * 20}):
+        assert_error(await api.client.get("/metrics", headers=headers), 401, "authentication_error")
+    allowed = await api.client.get(
+        "/metrics", headers={"Authorization": "Bearer scrape-" + "m" * 20}
+    )
+    assert allowed.status_code == 200 and "creatorpulse_http_requests_total" in allowed.text
+    live = await api.client.get("/health/live")  # health stays open for the load balancer
+    assert live.status_code == 200
 
 
 # --- failures: the contract's status table ------------------------------------------------------

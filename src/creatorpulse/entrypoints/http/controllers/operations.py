@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 from collections import OrderedDict
 from typing import Any
 
@@ -62,7 +63,17 @@ class OperationsController(Controller):
 
     @get("/metrics", media_type=MediaType.TEXT, include_in_schema=False)
     @inject
-    async def metrics(self, metrics: FromDishka[Metrics], cases: FromDishka[UseCases]) -> bytes:
+    async def metrics(
+        self, request: Request[Any, Any, Any], metrics: FromDishka[Metrics],
+        cases: FromDishka[UseCases], settings: FromDishka[Settings],
+    ) -> bytes:  # fmt: skip
+        if settings.metrics_token is not None:  # the scraper's bearer token, when one is set
+            given = request.headers.get("authorization", "")
+            expected = f"Bearer {settings.metrics_token}"
+            if not hmac.compare_digest(given.encode(), expected.encode()):
+                raise AuthenticationFailed(
+                    "/metrics needs the bearer token set in CREATORPULSE_METRICS_TOKEN"
+                )
         async with cases.ports.uow.system() as tx:  # counted in SQL: 10,000 creators load slowly
             metrics.active_users.set(await tx.users.count_active())
             metrics.failing_sources.set(await tx.sources.count_failing())
