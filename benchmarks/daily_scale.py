@@ -11,6 +11,11 @@ for each due user (the `generate-drafts` task), then, an hour later on the run's
 `send-daily-email` task). Per-user work runs `--concurrency` at a time (the worker's interactive
 queue runs 16 tasks at once) over the worker's connection pool, with the local embedder and
 writer and the outbox mailer. Counted at the end: one `.eml` per creator, no more.
+
+`--processes N` runs the day in N processes, as N `creatorpulse worker` processes on the machine
+would share the queue: each takes every N-th due creator, each phase starts in all of them at
+once (a barrier), and a phase lasts until the slowest is done. CPU is summed, memory is the
+largest process's.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import cProfile
+import multiprocessing
 import pstats
 import re
 import resource
@@ -28,9 +34,11 @@ import time
 import traceback
 from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 from uuid import UUID
 
 import psycopg
@@ -120,9 +128,23 @@ class Phases:
     embedded: str  # how many item texts were embedded, of how many asked for
 
 
-async def run_day(owner_url: str, root: Path, concurrency: int, clock: FixedClock) -> Phases:
+def _mine(users: Sequence[UUID], part: tuple[int, int]) -> list[UUID]:
+    """This process's share of the due creators: every `of`-th, from `index`."""
+    index, of = part
+    return [user for n, user in enumerate(users) if n % of == index]
+
+
+async def run_day(
+    owner_url: str, root: Path, concurrency: int, clock: FixedClock,
+    part: tuple[int, int] = (0, 1), barrier: Any = None,
+) -> Phases:  # fmt: skip
     settings = Settings(data_dir=root / "data", outbox_dir=root / "outbox", database_url=owner_url)
     container = make_container(settings, RunClock(clock))
+
+    def together() -> None:  # every process starts the phase at the same moment
+        if barrier is not None:
+            barrier.wait()
+
     try:
         work = Work(await container.get(UseCases))
 
@@ -137,16 +159,19 @@ async def run_day(owner_url: str, root: Path, concurrency: int, clock: FixedCloc
             delivery = await work.cases.send_daily_email(user_id)
             return "nothing_due" if delivery is None else str(delivery.status)
 
+        together()
         cpu, started = time.process_time(), time.perf_counter()
-        outcomes = await fan_out(await work.due.drafts(), drafts, concurrency)
+        outcomes = await fan_out(_mine(await work.due.drafts(), part), drafts, concurrency)
         drafted = time.perf_counter()
         clock.advance(GENERATION_LEAD)
-        outcomes += await fan_out(await work.due.emails(), email, concurrency)
+        together()
+        emailing = time.perf_counter()
+        outcomes += await fan_out(_mine(await work.due.emails(), part), email, concurrency)
         finished = time.perf_counter()
         embedder = await container.get(Embedder)
         hits, misses = getattr(embedder, "hits", 0), getattr(embedder, "misses", 0)
         return Phases(
-            drafts=drafted - started, emails=finished - drafted, cpu=time.process_time() - cpu,
+            drafts=drafted - started, emails=finished - emailing, cpu=time.process_time() - cpu,
             outcomes=outcomes, embedded=f"{misses:,} of {hits + misses:,}",
         )  # fmt: skip
     finally:
@@ -164,9 +189,30 @@ def count_emails(outbox: Path) -> tuple[int, int]:
     return len(files), sum(1 for n in recipients.values() if n == 1)
 
 
+def _process_day(
+    owner_url: str, root: Path, concurrency: int, part: tuple[int, int], barrier: Any
+) -> Phases:
+    return asyncio.run(run_day(owner_url, root, concurrency, FixedClock(MOMENT), part, barrier))
+
+
+def _in_processes(owner_url: str, root: Path, concurrency: int, processes: int) -> Phases:
+    context = multiprocessing.get_context("spawn")
+    barrier = context.Manager().Barrier(processes)
+    with ProcessPoolExecutor(processes, mp_context=context) as pool:
+        runs = [pool.submit(_process_day, owner_url, root, concurrency, (n, processes), barrier)
+                for n in range(processes)]  # fmt: skip
+        phases = [run.result() for run in runs]
+    return Phases(
+        drafts=max(p.drafts for p in phases), emails=max(p.emails for p in phases),
+        cpu=sum(p.cpu for p in phases), outcomes=sum((p.outcomes for p in phases), Counter()),
+        embedded=" + ".join(p.embedded for p in phases),
+    )  # fmt: skip
+
+
 def day_on(
-    owner_url: str, shape: Shape, concurrency: int, profile: Path | None = None
-) -> DayFigures:
+    owner_url: str, shape: Shape, concurrency: int, profile: Path | None = None,
+    processes: int = 1,
+) -> DayFigures:  # fmt: skip
     """Seeds `shape` into the (empty, migrated) database at `owner_url` and runs the day."""
     counts, seeding = asyncio.run(seed(owner_url, shape, MOMENT))
     print(f"  seeded in {seeding:.1f} s: " + ", ".join(f"{k}={v}" for k, v in counts.items()))
@@ -175,7 +221,10 @@ def day_on(
         profiler = cProfile.Profile() if profile else None
         if profiler:
             profiler.enable()
-        phases = asyncio.run(run_day(owner_url, root, concurrency, FixedClock(MOMENT)))
+        if processes > 1:
+            phases = _in_processes(owner_url, root, concurrency, processes)
+        else:
+            phases = asyncio.run(run_day(owner_url, root, concurrency, FixedClock(MOMENT)))
         if profiler:
             profiler.disable()
             profiler.dump_stats(profile)
@@ -185,7 +234,8 @@ def day_on(
         shutil.rmtree(root, ignore_errors=True)
     with psycopg.connect(owner_url) as conn:
         written = conn.execute("SELECT count(*) FROM generated_drafts").fetchone()
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    who = resource.RUSAGE_CHILDREN if processes > 1 else resource.RUSAGE_SELF
+    peak = resource.getrusage(who).ru_maxrss / 1024  # KiB on Linux; children: the largest
     return DayFigures(
         users=shape.users, seeding=seeding, drafts=phases.drafts, emails=phases.emails,
         cpu=phases.cpu, drafts_written=written[0] if written else 0,
@@ -228,11 +278,16 @@ def run(argv: list[str]) -> list[Figure]:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--no-corpus", action="store_true", help="only the 3 sample feeds")
     parser.add_argument("--profile", type=Path, help="write cProfile stats of the run here")
+    parser.add_argument(
+        "--processes", type=int, default=1, help="run the day in this many worker processes"
+    )
     args = parser.parse_args(argv)
+    if args.processes < 1 or (args.processes > 1 and args.profile):
+        parser.error("--processes must be 1 or more, and 1 with --profile")
     shape = Shape(args.users, args.sources, args.posts, args.items, args.seed, not args.no_corpus)
-    print(f"{NAME}: {shape}, concurrency {args.concurrency}")
+    print(f"{NAME}: {shape}, concurrency {args.concurrency}, processes {args.processes}")
     with embedded_database(NAME) as owner_url:
-        day = day_on(owner_url, shape, args.concurrency, args.profile)
+        day = day_on(owner_url, shape, args.concurrency, args.profile, args.processes)
     print(f"  outcomes: {day.outcomes}; item texts embedded: {day.embedded}")
     print(f"  drafts {day.drafts:.1f} s + emails {day.emails:.1f} s = {day.total:.1f} s  "
           f"{day.users / day.total:.1f} creators/s  CPU {day.cpu:.1f} s  "

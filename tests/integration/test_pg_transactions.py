@@ -108,3 +108,17 @@ async def test_exclusive_reuses_its_lock_connections_and_always_unlocks(
         ).fetchone()
     # one pooled connection for the unit of work, one kept for locks: not one per call
     assert row is not None and row[0] <= 2
+
+
+async def test_a_lock_connection_broken_while_idle_is_replaced(
+    uow: PgUnitOfWorkFactory, pg_clean: str
+) -> None:
+    async with uow.exclusive("daily-email:a") as mine:
+        assert mine
+    with psycopg.connect(pg_clean, autocommit=True) as conn:  # as a server restart would
+        conn.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE usename = 'creatorpulse_app' AND pid <> pg_backend_pid()"
+        )
+    async with uow.exclusive("daily-email:a") as mine:
+        assert mine, "a new connection took the lock"

@@ -8,6 +8,8 @@ from types import TracebackType
 from typing import Any, Self
 from uuid import UUID
 
+from psycopg import AsyncConnection, OperationalError
+from psycopg.pq import TransactionStatus
 from psycopg_pool import AsyncConnectionPool
 
 from creatorpulse.adapters.postgres import repositories as repos
@@ -95,8 +97,7 @@ class PgUnitOfWork(UnitOfWork):
 class PgUnitOfWorkFactory(UnitOfWorkFactory):
     def __init__(self, pool: AsyncConnectionPool[Any], conninfo: str | None = None) -> None:
         self.pool = pool
-        self._conninfo = conninfo or str(pool.conninfo)
-        self._locks: AsyncConnectionPool[Any] | None = None
+        self._locks = LockConnections(conninfo or str(pool.conninfo))
 
     def for_user(self, user_id: UUID, *, read_only: bool = False) -> PgUnitOfWork:
         return PgUnitOfWork(self.pool, user_id, read_only=read_only)
@@ -104,38 +105,66 @@ class PgUnitOfWorkFactory(UnitOfWorkFactory):
     def system(self) -> PgUnitOfWork:
         return PgUnitOfWork(self.pool, None)
 
-    async def _lock_pool(self) -> AsyncConnectionPool[Any]:
-        # Session-level advisory locks need connections of their own (not the main pool's,
-        # which the block's own transactions need): a small pool of them, opened on first use,
-        # so a send no longer pays a new connection. A server that drops packets must not hang
-        # the send that asked: connecting and waiting for one are both bounded.
-        if self._locks is None:
-            self._locks = AsyncConnectionPool(
-                self._conninfo, min_size=0, max_size=LOCK_CONNECTIONS, open=False,
-                timeout=LOCK_CONNECT_TIMEOUT,
-                kwargs={"autocommit": True, "connect_timeout": LOCK_CONNECT_TIMEOUT},
-            )  # fmt: skip
-            await self._locks.open(wait=False)
-        return self._locks
-
     @asynccontextmanager
     async def exclusive(self, key: str) -> AsyncIterator[bool]:
-        # A session-level lock outlives the block's transactions and dies with the connection.
-        async with (await self._lock_pool()).connection() as conn:
+        # A session-level advisory lock, on a connection outside the main pool (which the
+        # block's own transactions need): it outlives them, and dies with the connection.
+        conn = await self._locks.take()
+        try:
             row = await (await conn.execute(_TRY_LOCK, (key,))).fetchone()
-            taken = bool(row and row[0])
+        except OperationalError:  # kept idle across a server restart: try a new one, once
+            await conn.close()
+            conn = await self._locks.connect()
             try:
-                yield taken
-            finally:
+                row = await (await conn.execute(_TRY_LOCK, (key,))).fetchone()
+            except BaseException:
+                await conn.close()
+                raise
+        taken = bool(row and row[0])
+        try:
+            yield taken
+        finally:
+            try:
                 if taken:
-                    try:
-                        await conn.execute(_UNLOCK, (key,))
-                    except BaseException:
-                        # Never hand back a connection that may still hold the lock.
-                        await conn.close()
-                        raise
+                    await conn.execute(_UNLOCK, (key,))
+            except BaseException:
+                await conn.close()  # never kept while it may still hold the lock
+                raise
+            await self._locks.give_back(conn)
 
     async def close(self) -> None:
-        if self._locks is not None:
-            await self._locks.close()
-            self._locks = None
+        await self._locks.close()
+
+
+class LockConnections:
+    """Idle connections kept for advisory locks, so a send no longer opens one: a plain free
+    list (no pool workers, so no event loop of its own). Connecting is bounded, as a server
+    that drops packets must not hang the send that asked."""
+
+    def __init__(self, conninfo: str, keep: int = LOCK_CONNECTIONS) -> None:
+        self._conninfo, self._keep = conninfo, keep
+        self._idle: list[AsyncConnection[Any]] = []
+
+    async def take(self) -> AsyncConnection[Any]:
+        while self._idle:
+            conn = self._idle.pop()
+            if not conn.closed and conn.info.transaction_status is TransactionStatus.IDLE:
+                return conn
+            await conn.close()
+        return await self.connect()
+
+    async def connect(self) -> AsyncConnection[Any]:
+        return await AsyncConnection.connect(
+            self._conninfo, autocommit=True, connect_timeout=LOCK_CONNECT_TIMEOUT
+        )
+
+    async def give_back(self, conn: AsyncConnection[Any]) -> None:
+        if len(self._idle) < self._keep and not conn.closed:
+            self._idle.append(conn)
+        else:
+            await conn.close()
+
+    async def close(self) -> None:
+        idle, self._idle = self._idle, []
+        for conn in idle:
+            await conn.close()
