@@ -47,6 +47,7 @@ from benchmarks.worker_crash import (
     spawn,
     stop,
     wait_for_port,
+    wait_sweeping,
 )
 from creatorpulse.adapters.postgres.embedded import EmbeddedPostgres
 from creatorpulse.adapters.postgres.migrate import migrate
@@ -247,17 +248,10 @@ class OutageRun:
     def _until(
         self, done: Callable[[], bool], worker: subprocess.Popen[bytes], within: float
     ) -> None:
-        deadline = time.monotonic() + within
-        while not done():
-            if worker.poll() is not None:
-                raise RuntimeError(f"the worker exited ({worker.returncode}); see {self.log}")
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"{self.sent()} daily emails after {within} s; {self.log}")
-            if asyncio.run(queue_state(self.nats.url)) == (0, 0):
-                time.sleep(0.3)
-                if asyncio.run(queue_state(self.nats.url)) == (0, 0) and not done():
-                    self.sweep()
-            time.sleep(0.1)
+        wait_sweeping(
+            done, worker, within, sent=self.sent, log=self.log, poll=0.1, settle=0.3,
+            idle=lambda: asyncio.run(queue_state(self.nats.url)) == (0, 0), sweep=self.sweep,
+        )  # fmt: skip
 
     def _all_marked(self, seeded: dict[str, object]) -> bool:
         rows = daily_rows(self.pg.url)

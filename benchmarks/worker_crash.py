@@ -272,6 +272,28 @@ async def queue_state(nats_url: str) -> tuple[int, int]:
         await client.close()
 
 
+def wait_sweeping(
+    done: Callable[[], bool], worker: subprocess.Popen[bytes], within: float, *,
+    idle: Callable[[], bool], sweep: Callable[[], None], sent: Callable[[], int], log: Path,
+    poll: float = 0.005, settle: float = 0.2,
+) -> None:  # fmt: skip
+    """Wait until `done()`, as the scheduler's next tick would: whenever the queue is `idle()`
+    (still so `settle` seconds later) and emails are missing, sweep again. Fails when the worker
+    exits or `within` seconds pass."""
+    deadline = time.monotonic() + within
+    while not done():
+        if worker.poll() is not None:
+            raise RuntimeError(f"the worker exited ({worker.returncode}); see {log}")
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{sent()} daily emails after {within} s; {log}")
+        if idle():
+            time.sleep(settle)
+            if idle() and not done():
+                sweep()
+                time.sleep(settle)
+        time.sleep(poll)
+
+
 # --- the run ---------------------------------------------------------------------------------
 
 
@@ -307,18 +329,8 @@ class CrashRun:
         self, done: Callable[[], bool], worker: subprocess.Popen[bytes], within: float
     ) -> None:
         """Wait until `done()`; sweep again whenever the live worker has run out of work."""
-        deadline = time.monotonic() + within
-        while not done():
-            if worker.poll() is not None:
-                raise RuntimeError(f"the worker exited ({worker.returncode}); see {self.log}")
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"{self.sent()} daily emails after {within} s; {self.log}")
-            if self.idle():
-                time.sleep(0.2)  # still idle a moment later: the sweep's turn
-                if self.idle() and not done():
-                    self.sweep()
-                    time.sleep(0.2)
-            time.sleep(0.005)
+        wait_sweeping(done, worker, within, idle=self.idle, sweep=self.sweep, sent=self.sent,
+                      log=self.log)  # fmt: skip
 
     def run(self, users: int, kills: int, within: float = 600.0) -> CrashFigures:
         started = time.monotonic()
