@@ -16,6 +16,7 @@ from typing import Any
 import psycopg
 import structlog
 from taskiq import TaskiqMessage, TaskiqMiddleware, TaskiqResult
+from taskiq.exceptions import SendTaskError
 from taskiq.kicker import AsyncKicker
 
 from creatorpulse.domain.model.errors import UpstreamError
@@ -33,7 +34,11 @@ _INTERNAL_LABELS = ("dishka_container_id",)
 def is_transient(error: BaseException) -> bool:
     if isinstance(error, UpstreamError):
         return error.transient
-    return isinstance(error, (TimeoutError, ConnectionError, psycopg.OperationalError))
+    # SendTaskError: a task (a sweep, say) could not enqueue its follow-ups while NATS was
+    # restarting; the client reconnects by itself.
+    return isinstance(
+        error, (TimeoutError, ConnectionError, psycopg.OperationalError, SendTaskError)
+    )
 
 
 def backoff(attempt: int, error: BaseException, rng: Callable[[], float] = random.random) -> float:
@@ -73,8 +78,14 @@ class RetryMiddleware(TaskiqMiddleware):
             kicker: AsyncKicker[Any, Any] = AsyncKicker(
                 task_name=message.task_name, broker=self.broker, labels=labels
             )
-            await kicker.with_labels(**{ATTEMPT: attempt + 1}).kiq(**message.kwargs)
-            return
+            retry = kicker.with_labels(**{ATTEMPT: attempt + 1})
+            for tries in range(1, self._max + 1):  # the queue itself may be restarting
+                try:
+                    await retry.kiq(**message.kwargs)
+                    return
+                except SendTaskError as error:
+                    exception = error
+                    await self._sleep(backoff(tries, error))
         await self.dead_letter(message.task_name, task_args(message), exception, attempt)
 
     async def dead_letter(
