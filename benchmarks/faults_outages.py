@@ -11,8 +11,9 @@ for the first, and while its emails go out the database goes down for `--outage`
 the first cohort is served, the second is switched on and swept, and NATS goes down for as long
 the moment that sweep is queued, holding it and whatever it has enqueued. (Two cohorts, so each
 outage starts with emails still to send however fast the worker catches up after the first;
-waiting for the second cohort's first email instead raced the worker at small sizes.) `/health/ready` is polled throughout; as
-the next tick would, the sweep runs again whenever the queue has run dry with emails missing.
+waiting for the second cohort's first email instead raced the worker at small sizes.)
+`/health/ready` is polled throughout; as the next tick would, the sweep runs again whenever the
+queue has run dry with emails missing.
 `tests/e2e/test_faults.py` runs it small.
 """
 
