@@ -7,7 +7,7 @@ import asyncio
 import time
 
 from creatorpulse.entrypoints.http.auth import LoginThrottle
-from creatorpulse.entrypoints.http.shared_limits import SharedFailures, SharedWindows
+from creatorpulse.entrypoints.http.shared_limits import Breaker, SharedFailures, SharedWindows
 
 
 class Hanging:
@@ -38,7 +38,7 @@ class Hanging:
 async def test_windows_are_counted_here_while_the_database_hangs() -> None:
     now = [0.0]
     shared = Hanging()
-    windows = SharedWindows(shared, within=0.05, pause=5.0, clock=lambda: now[0])
+    windows = SharedWindows(shared, Breaker(within=0.05, pause=5.0, clock=lambda: now[0]))
     started = time.monotonic()
     assert await windows.count("k", 60, 1000.0) == (1000.0, 1)  # after 0.05 s, counted here
     assert await windows.count("k", 60, 1001.0) == (1000.0, 2)  # paused: not asked at all
@@ -51,9 +51,8 @@ async def test_windows_are_counted_here_while_the_database_hangs() -> None:
 
 
 async def test_failed_sign_ins_are_counted_here_while_the_database_hangs() -> None:
-    throttle = LoginThrottle(
-        SharedFailures(Hanging(), within=0.05), per_account=2, per_address=10, clock=lambda: 50.0
-    )
+    failures = SharedFailures(Hanging(), Breaker(within=0.05))
+    throttle = LoginThrottle(failures, per_account=2, per_address=10, clock=lambda: 50.0)
     started = time.monotonic()
     for _ in range(2):
         await throttle.failed("maya@example.com", "10.0.0.1")

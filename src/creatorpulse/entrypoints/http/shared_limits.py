@@ -20,8 +20,13 @@ WITHIN = 0.5  # seconds the database gets to count, pool wait included
 PAUSE = 5.0  # seconds counted locally after a failure before the database is tried again
 
 
-class _Breaker:
-    def __init__(self, within: float, pause: float, clock: Callable[[], float]) -> None:
+class Breaker:
+    """Ask the database; while it does not answer, count locally for `pause` seconds."""
+
+    def __init__(
+        self, *, within: float = WITHIN, pause: float = PAUSE,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:  # fmt: skip
         self._within, self._pause, self._clock = within, pause, clock
         self._local_until = 0.0
 
@@ -40,12 +45,8 @@ class _Breaker:
 
 
 class SharedWindows(WindowStore):
-    def __init__(
-        self, shared: WindowStore, *, within: float = WITHIN, pause: float = PAUSE,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:  # fmt: skip
-        self._shared, self._local = shared, MemoryWindows()
-        self._breaker = _Breaker(within, pause, clock)
+    def __init__(self, shared: WindowStore, breaker: Breaker | None = None) -> None:
+        self._shared, self._local, self._breaker = shared, MemoryWindows(), breaker or Breaker()
 
     async def count(self, key: str, period: int, now: float) -> tuple[float, int]:
         return await self._breaker.call(
@@ -55,12 +56,8 @@ class SharedWindows(WindowStore):
 
 
 class SharedFailures(FailureStore):
-    def __init__(
-        self, shared: FailureStore, *, within: float = WITHIN, pause: float = PAUSE,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:  # fmt: skip
-        self._shared, self._local = shared, MemoryFailures()
-        self._breaker = _Breaker(within, pause, clock)
+    def __init__(self, shared: FailureStore, breaker: Breaker | None = None) -> None:
+        self._shared, self._local, self._breaker = shared, MemoryFailures(), breaker or Breaker()
 
     async def add(self, failures: list[Failure], at: float) -> None:
         await self._breaker.call(
