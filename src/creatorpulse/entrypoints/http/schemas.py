@@ -4,7 +4,7 @@ wrong types are refused (422) by msgspec before a handler runs."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 from uuid import UUID
 
 import msgspec
@@ -162,6 +162,12 @@ class DraftOut(msgspec.Struct):
             created_at=d.created_at, updated_at=d.updated_at, source_name=d.source_name,
             character_count=d.character_count, engagement_score=d.engagement_score,
         )  # fmt: skip
+
+
+class ExplanationOut(msgspec.Struct):
+    draft_id: UUID
+    summary: list[str]  # in sentences: source, why chosen, examples, form, score, votes
+    metadata: dict[str, Any]  # the generation record the sentences are read from
 
 
 class DraftPage(msgspec.Struct):

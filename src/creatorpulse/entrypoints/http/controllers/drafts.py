@@ -7,6 +7,7 @@ from litestar import Controller, Response, get, post, put
 from litestar.params import FromPath, JSONBody, Parameter
 
 from creatorpulse.domain.model.drafts import FeedbackSource
+from creatorpulse.domain.model.explain import explain
 from creatorpulse.domain.model.schedule import format_time
 from creatorpulse.domain.model.users import User
 from creatorpulse.entrypoints.http.deps import SIGNED_IN, SessionDep
@@ -14,6 +15,7 @@ from creatorpulse.entrypoints.http.envelope import Envelope, ok
 from creatorpulse.entrypoints.http.schemas import (
     DraftOut,
     DraftPage,
+    ExplanationOut,
     FeedbackBody,
     GenerateBody,
     GeneratedOut,
@@ -75,6 +77,17 @@ class DraftsController(Controller):
         cases: FromDishka[UseCases],
     ) -> Response[Envelope[DraftOut]]:
         return ok(DraftOut.of(await cases.read_drafts.one(session.user.id, draft_id)))
+
+    @get("/{draft_id:uuid}/explanation")
+    @inject
+    async def explain_draft(
+        self, session: SessionDep, draft_id: FromPath[UUID], cases: FromDishka[UseCases]
+    ) -> Response[Envelope[ExplanationOut]]:
+        """Why this draft: its source, examples, form, score and what your votes changed."""
+        draft = await cases.read_drafts.one(session.user.id, draft_id)
+        return ok(
+            ExplanationOut(draft_id=draft.id, summary=explain(draft), metadata=draft.metadata)
+        )
 
     @put("/{draft_id:uuid}/feedback")
     @inject
