@@ -13,6 +13,7 @@ import statistics
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any
 
 from creatorpulse.adapters import local_composer_phrases as bank
@@ -133,6 +134,29 @@ def _signed(
     return hook, closing
 
 
+# Many creators follow the same feeds, so a worker meets the same item text again and again:
+# what is read from it depends on the text alone and is kept (a few MB at most).
+@lru_cache(maxsize=2048)
+def _read(content: str, raw_title: str) -> tuple[str, str, str, Counter[str]]:
+    """The item's plain text, its key term, its headline restated, and its term weights."""
+    text, title = bank.plain_text(content), bank.plain_text(raw_title)
+    weights = bank.term_weights(text, title)
+    term = bank.key_term(title, text, weights)
+    topic = bank.restated_headline(title, text) if title else term
+    return text, term, topic, weights
+
+
+@lru_cache(maxsize=8192)
+def _points(content: str, raw_title: str, limit: int) -> tuple[str, ...]:
+    text, *_, weights = _read(content, raw_title)
+    return tuple(bank.key_points(text, weights, limit))
+
+
+@lru_cache(maxsize=2048)
+def _shingles(text: str) -> frozenset[tuple[str, ...]]:
+    return frozenset(bank.shingles(text))
+
+
 def _point_line(form: Form, marker: str, n: int, point: str) -> str:
     if form.labels:  # "Detail: the point."
         return f"{form.labels[(n - 1) % len(form.labels)]}: {point}{form.point_end}"
@@ -141,14 +165,13 @@ def _point_line(form: Form, marker: str, n: int, point: str) -> str:
 
 
 def _slots(
-    item: ItemBrief, voice: Voice, title: str, text: str, term: str, rng: random.Random
+    item: ItemBrief, voice: Voice, text: str, term: str, topic: str, rng: random.Random
 ) -> dict[str, str]:
     """What the framing phrases' {slots} say for this item."""
     nearby = f"{text} {' '.join(item.examples)}".lower()
     favs = [w for w in voice.favourites if w not in term.lower()]
     fav = rng.choice([w for w in favs if bank.mentions(nearby, w)] or favs[:2] or ["team"])
     source = item.source_name or "the original report"
-    topic = bank.restated_headline(title, text) if title else term
     named = " " in term or term[:1].isupper()  # a lone common noun reads better as "this"
     said = term if named else "this"
     return {
@@ -233,8 +256,8 @@ class LocalDraftGenerator(DraftGenerator):
         self, item: ItemBrief, voice: Voice, liked: Sequence[str],
         theirs: set[tuple[str, ...]], signatures: Signatures,
     ) -> tuple[str, int]:  # fmt: skip
-        own = theirs.union(*(bank.shingles(t) for t in item.examples))
-        source = bank.shingles(item.content)
+        own = theirs.union(*(_shingles(t) for t in item.examples))
+        source = _shingles(item.content)
 
         def passes(draft: str) -> bool:
             mine = bank.shingles(draft)
@@ -258,14 +281,12 @@ class LocalDraftGenerator(DraftGenerator):
         passes: Callable[[str], bool],
     ) -> str:
         rng = random.Random(item.item_id.int + attempt)  # noqa: S311 - reproducible, not secret
-        text, title = bank.plain_text(item.content), bank.plain_text(item.title or "")
-        weights = bank.term_weights(text, title)
-        term = bank.key_term(title, text, weights)
-        points = bank.key_points(text, weights, max(6, voice.sentence_words - 4 * attempt))
+        text, term, topic, _ = _read(item.content, item.title or "")
+        points = _points(item.content, item.title or "", max(6, voice.sentence_words - 4 * attempt))
         form = voice.form
         marker = _marker([*item.examples, *liked], voice) if form.layout == "list" else ""
         lines = [_point_line(form, marker, n, p) for n, p in enumerate(points, 1)]
-        slots = _slots(item, voice, title, text, term, rng)
+        slots = _slots(item, voice, text, term, topic, rng)
 
         def say(template: str, n: int = 3) -> str:
             count = NUMBER_WORDS[n] if n < len(NUMBER_WORDS) else str(n)
