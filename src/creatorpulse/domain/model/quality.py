@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 from creatorpulse.domain.model.drafts import DRAFT_MAX, DRAFT_MIN
 from creatorpulse.domain.model.text import URL_PATTERN
@@ -26,9 +27,10 @@ class DraftRejection(enum.StrEnum):
     NEAR_DUPLICATE = "near_duplicate"
 
 
-def _shingles(text: str, n: int = COPY_RUN_WORDS) -> set[tuple[str, ...]]:
+@lru_cache(maxsize=512)  # one creator's style posts and recent drafts meet each of their drafts
+def _shingles(text: str, n: int = COPY_RUN_WORDS) -> frozenset[tuple[str, ...]]:
     words = [w.lower() for w in _WORD.findall(text)]
-    return {tuple(words[i : i + n]) for i in range(len(words) - n + 1)}
+    return frozenset(tuple(words[i : i + n]) for i in range(len(words) - n + 1))
 
 
 def review_draft(
