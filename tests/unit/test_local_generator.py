@@ -214,3 +214,26 @@ async def test_the_shape_shows_in_the_draft_and_its_parameters(items: list[ItemB
     assert result.parameters["form"] == "numbered how-to"
     for draft in result.drafts:
         assert re.search(r"^1\. .+\n2\. ", draft.content, re.MULTILINE)
+
+
+@pytest.mark.parametrize("posts", [[FIGURES], [STEPS], [STORY], [ONE_LINERS], ["WOW!!! 🚀 BIG!!"]])
+@pytest.mark.parametrize("question", [False, True])
+async def test_every_shape_writes_a_draft_from_a_one_sentence_item(
+    posts: list[str], question: bool
+) -> None:
+    """Too little material to count points, no title and no source name: still a draft."""
+    item = ItemBrief(
+        item_id=uuid.uuid4(),
+        title=None,
+        content="Teams ship faster with smaller changes and shorter reviews.",
+        url=None,
+        source_name=None,
+        examples=[],
+    )
+    profile = msgspec.structs.replace(
+        StyleProfile.from_posts(posts), question_closing_share=float(question)
+    )
+    brief = DraftBrief(profile=profile, items=[item], own_posts=posts)
+    (draft,) = (await LocalDraftGenerator().write(brief)).drafts
+    assert 50 <= len(draft.content) <= 3000
+    assert "{" not in draft.content

@@ -34,6 +34,7 @@ MODEL = "local-composer-1"
 ATTEMPTS = 4
 _WORD = re.compile(r"[\w']+")
 STEER = 0.5  # a learned format weight this strong overrides the creator's measured habit
+_COUNTS = re.compile(r"\{[nN]\}")  # a framing that says how many points follow
 _MARKER = re.compile(r"^\s*(\d+[.)]|[-•→*▪✅👉])\s", re.MULTILINE)
 
 
@@ -299,9 +300,8 @@ class LocalDraftGenerator(DraftGenerator):
             return unused or usable or list(options)
 
         hooks = form.hooks_question if voice.question else form.hooks_claim
-        hook = rng.choice(
-            fresh([h for h in hooks if len(lines) >= 2 or not re.search(r"\{[nN]\}", h)])
-        )
+        counted = [h for h in hooks if len(lines) >= 2 or not _COUNTS.search(h)]
+        hook = rng.choice(fresh(counted or ["{Topic}."]))  # too few points to count
         contexts = form.contexts or (
             bank.CONTEXT_FIRST if voice.first_person else bank.CONTEXT_PLAIN
         )
