@@ -156,6 +156,18 @@ async def test_items_dedupe_per_source_not_globally(uow: UnitOfWorkFactory) -> N
     assert [i.source_id for i in recent] == [sources[alice.id].id]
 
 
+async def test_a_days_drafts_are_stored_together(uow: UnitOfWorkFactory) -> None:
+    user = await _add_user(uow)
+    drafts = [make_draft(user.id) for _ in range(4)]
+    async with uow.for_user(user.id) as tx:
+        await tx.drafts.add(*drafts)
+        await tx.drafts.add()  # nothing to store is not an error
+        await tx.commit()
+    async with uow.for_user(user.id) as tx:
+        stored = [await tx.drafts.get(d.id) for d in drafts]
+    assert stored == drafts
+
+
 async def test_feedback_upsert_keeps_one_row_with_the_latest_vote(uow: UnitOfWorkFactory) -> None:
     user = await _add_user(uow)
     draft = make_draft(user.id)

@@ -13,8 +13,9 @@ from creatorpulse.ports import storage
 
 
 class MemoryDrafts(_Repo, storage.DraftRepository):
-    async def add(self, draft: Draft) -> None:
-        self._tx.put("drafts", draft.id, draft)
+    async def add(self, *drafts: Draft) -> None:
+        for draft in drafts:
+            self._tx.put("drafts", draft.id, draft)
 
     async def get(self, draft_id: UUID) -> Draft | None:
         found: Draft | None = self._tx.get("drafts", draft_id)

@@ -9,7 +9,7 @@ from uuid import UUID
 import msgspec
 from psycopg.types.json import Jsonb
 
-from creatorpulse.adapters.postgres.rows import PgRepository, fields
+from creatorpulse.adapters.postgres.rows import PgRepository, fields, translated
 from creatorpulse.domain.model.drafts import DRAFT_EXPIRY, Draft, Feedback
 from creatorpulse.domain.model.emails import EmailDelivery
 from creatorpulse.domain.model.style_jobs import StyleJob
@@ -27,6 +27,16 @@ DELIVERY = (
 FEEDBACK = "id, draft_id, user_id, feedback_type, feedback_source, created_at, updated_at"
 
 
+_INSERT_DRAFT = (
+    "INSERT INTO generated_drafts (id, user_id, content, source_content_id, source_name, "
+    "status, feedback_token_hash, email_sent_at, character_count, engagement_score, "
+    "generation_metadata, created_at, updated_at) VALUES (%(id)s, %(user_id)s, "
+    "%(content)s, %(source_item_id)s, %(source_name)s, %(status)s, "
+    "%(feedback_token_hash)s, %(email_sent_at)s, %(character_count)s, "
+    "%(engagement_score)s, %(metadata)s, %(created_at)s, %(updated_at)s)"
+)
+
+
 def _draft_params(draft: Draft) -> dict[str, Any]:
     params = fields(draft)
     params["metadata"] = Jsonb(draft.metadata)
@@ -34,16 +44,13 @@ def _draft_params(draft: Draft) -> dict[str, Any]:
 
 
 class PgDrafts(PgRepository, storage.DraftRepository):
-    async def add(self, draft: Draft) -> None:
-        await self._execute(
-            "INSERT INTO generated_drafts (id, user_id, content, source_content_id, source_name, "
-            "status, feedback_token_hash, email_sent_at, character_count, engagement_score, "
-            "generation_metadata, created_at, updated_at) VALUES (%(id)s, %(user_id)s, "
-            "%(content)s, %(source_item_id)s, %(source_name)s, %(status)s, "
-            "%(feedback_token_hash)s, %(email_sent_at)s, %(character_count)s, "
-            "%(engagement_score)s, %(metadata)s, %(created_at)s, %(updated_at)s)",
-            _draft_params(draft),
-        )
+    async def add(self, *drafts: Draft) -> None:
+        if len(drafts) == 1:
+            await self._execute(_INSERT_DRAFT, _draft_params(drafts[0]))
+        elif drafts:  # psycopg pipelines executemany: one round trip for the day's drafts
+            await self._tx.open()
+            async with translated(), self._conn.cursor() as cur:
+                await cur.executemany(_INSERT_DRAFT, [_draft_params(d) for d in drafts])
 
     async def get(self, draft_id: UUID) -> Draft | None:
         query = f"SELECT {DRAFT} FROM generated_drafts WHERE id = %s"

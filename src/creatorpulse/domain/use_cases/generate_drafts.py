@@ -196,8 +196,8 @@ class GenerateDrafts:
                     source_item_id=item.id, source_name=ctx.names.get(item.source_id),
                     engagement_score=score.score, metadata=metadata, now=now,
                 )  # fmt: skip
-                await tx.drafts.add(draft)
                 drafts.append(draft)
+            await tx.drafts.add(*drafts)
             await tx.items.mark_processed([r.candidate.item.id for r in chosen])
             await tx.commit()
         return GenerationOutcome(
