@@ -14,6 +14,7 @@ from email.header import Header
 from email.message import Message
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
+from email.policy import compat32
 from email.utils import format_datetime
 from uuid import UUID
 
@@ -22,6 +23,9 @@ from creatorpulse.domain.model.emails import OutgoingEmail
 
 MESSAGE_ID_DOMAIN = "creatorpulse.local"
 _UTF8 = Charset("utf-8")
+# A long value (the List-Unsubscribe URL) stays on its header's line: folded before it, some
+# readers keep the fold's whitespace in the value. 998 is RFC 5322's hard line limit.
+_POLICY = compat32.clone(max_line_length=998)
 _UTF8.body_encoding = BASE64  # 7-bit safe on the wire, and C-fast (quoted-printable is not)
 
 
@@ -38,7 +42,7 @@ def _header(name: str, value: str) -> str:
 def build_message(email: OutgoingEmail, sender: str, now: datetime) -> Message:
     """Plain text first, HTML as the preferred alternative; Message-ID is our delivery id."""
     rendered = render(email.message)
-    msg = MIMEMultipart("alternative")
+    msg = MIMEMultipart("alternative", policy=_POLICY)
     headers = {
         "From": sender,
         "To": email.message.to,
