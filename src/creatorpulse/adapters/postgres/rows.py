@@ -7,7 +7,8 @@ from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
 import msgspec
-from psycopg import errors
+from psycopg import AsyncCursor, errors
+from psycopg.pq import ExecStatus
 from psycopg.rows import dict_row
 
 from creatorpulse.adapters.postgres.transaction import LazyTransaction
@@ -35,6 +36,13 @@ async def translated() -> AsyncIterator[None]:
         raise PermissionError(f"row-level security refused the write: {reason}") from None
 
 
+def _has_rows(cur: AsyncCursor[Any]) -> bool:
+    """A statement that returns rows (cheaper than `cur.description`, which builds a Column
+    object per column on every call)."""
+    result = cur.pgresult
+    return result is not None and result.status == ExecStatus.TUPLES_OK
+
+
 class PgRepository:
     def __init__(self, tx: LazyTransaction) -> None:
         self._tx, self._conn = tx, tx.conn
@@ -44,7 +52,7 @@ class PgRepository:
     ) -> list[dict[str, Any]]:
         async with translated(), self._conn.cursor(row_factory=dict_row) as cur:
             await self._tx.execute(cur, query, params)
-            return await cur.fetchall() if cur.description else []
+            return await cur.fetchall() if _has_rows(cur) else []
 
     async def _all(
         self, kind: type[T], query: str, params: Mapping[str, Any] | tuple[Any, ...] = ()

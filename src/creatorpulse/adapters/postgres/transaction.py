@@ -63,7 +63,8 @@ class LazyTransaction:
 
     async def _read_in_one_string(self, cur: AsyncCursor[Any], query: str, params: Params) -> None:
         literal = self._literal = self._literal or AsyncClientCursor(self.conn)
-        batch = [literal.mogrify(statement, args) for statement, args in self._opening]
+        batch = [literal.mogrify(statement, args) if args else statement
+                 for statement, args in self._opening]  # fmt: skip
         if not self.idle:  # an earlier statement failed: drop its aborted transaction first
             batch.insert(0, "ROLLBACK")
         skipped = len(batch)

@@ -35,8 +35,9 @@ def _opening(scope: UUID | None, read_only: bool) -> list[Statement]:
     the batch it is sent in (see LazyTransaction), which it makes read-only and scoped."""
     if read_only:
         if scope is None:
-            return [(f"SELECT set_config('role', %s, true), {_READ_ONLY}", (SYSTEM_ROLE,))]
-        return [(f"{_SET_USER}, {_READ_ONLY}", (str(scope),))]
+            return [(f"SELECT set_config('role', '{SYSTEM_ROLE}', true), {_READ_ONLY}", ())]
+        # Written out, not bound: a UUID's text is hex digits and dashes only.
+        return [(f"SELECT set_config('app.user_id', '{scope}', true), {_READ_ONLY}", ())]
     if scope is None:
         return [("BEGIN", ()), (f"SET LOCAL ROLE {SYSTEM_ROLE}", ())]
     return [("BEGIN", ()), (_SET_USER, (str(scope),))]

@@ -38,6 +38,19 @@ DOCS_CSP = (
 
 
 def edge_middleware(metrics: Metrics, https: bool) -> Any:
+    # The two series of each (method, route, status), looked up once: labels() takes a lock
+    # and builds its key on every call. As many entries as there are series.
+    series: dict[tuple[str, str, int], tuple[Any, Any]] = {}
+
+    def record(method: str, route: str, status: int, elapsed: float) -> None:
+        pair = series.get((method, route, status))
+        if pair is None:
+            labels = (method, route, str(status))
+            pair = (metrics.requests.labels(*labels), metrics.latency.labels(*labels))
+            series[(method, route, status)] = pair
+        pair[0].inc()
+        pair[1].observe(elapsed)
+
     def middleware(app: ASGIApp) -> ASGIApp:
         async def handle(scope: Scope, receive: Receive, send: Send) -> None:
             if scope["type"] != ScopeType.HTTP:
@@ -71,8 +84,7 @@ def edge_middleware(metrics: Metrics, https: bool) -> Any:
             finally:
                 route = str(scope.get("path_template") or "unmatched")
                 elapsed = time.perf_counter() - started
-                metrics.requests.labels(scope["method"], route, str(status)).inc()
-                metrics.latency.labels(scope["method"], route, str(status)).observe(elapsed)
+                record(scope["method"], route, status, elapsed)
                 log.info(
                     "request", method=scope["method"], route=route, status=status,
                     duration_ms=round(elapsed * 1000, 1),
