@@ -36,8 +36,9 @@ def _opening(scope: UUID | None, read_only: bool) -> list[Statement]:
     if read_only:
         if scope is None:
             return [(f"SELECT set_config('role', '{SYSTEM_ROLE}', true), {_READ_ONLY}", ())]
-        # Written out, not bound: a UUID's text is hex digits and dashes only.
-        return [(f"SELECT set_config('app.user_id', '{scope}', true), {_READ_ONLY}", ())]
+        # Written out, not bound: `.hex` exists only on a UUID and is 32 hex digits, so nothing
+        # else (a str typed as a UUID by mistake) can reach the SQL text.
+        return [(f"SELECT set_config('app.user_id', '{scope.hex}', true), {_READ_ONLY}", ())]
     if scope is None:
         return [("BEGIN", ()), (f"SET LOCAL ROLE {SYSTEM_ROLE}", ())]
     return [("BEGIN", ()), (_SET_USER, (str(scope),))]
