@@ -116,7 +116,9 @@ class SourceItem(msgspec.Struct, kw_only=True):
         item: FetchedItem,
         content: str,
         now: datetime,
+        digest: str | None = None,
     ) -> SourceItem:
+        """`digest` is content_hash(content) when the caller took it already (screening does)."""
         title = normalise_whitespace(item.title)[:500] if item.title else None
         return cls(
             id=id,
@@ -126,7 +128,7 @@ class SourceItem(msgspec.Struct, kw_only=True):
             content=content,
             url=item.url,
             published_at=clamp_published(item.published_at, now),
-            content_hash=content_hash(content),
+            content_hash=digest or content_hash(content),
             created_at=now,
         )
 
