@@ -107,8 +107,27 @@ def content_hash(text: str) -> str:
     """SHA-256 of the text with case and spacing folded, so trivial edits do not dodge dedupe."""
     # split() folds every space normalise_whitespace would, so only NFC and the invisible
     # characters need doing: the same hash for half the work.
-    folded = " ".join(_visible_nfc(text).casefold().split())
+    folded = _single_spaced(_visible_nfc(text).casefold())
     return hashlib.sha256(folded.encode("utf-8")).hexdigest()
+
+
+_UNFOLDED = ("  ", " \n", "\n ", "\n\n\n", "\r")
+
+
+def _single_spaced(text: str) -> str:
+    """What " ".join(text.split()) gives; for text normalise_whitespace has been through
+    (ingest hashes nothing else), two replaces instead of a list of every word."""
+    if (
+        text[:1].isspace()
+        or text[-1:].isspace()
+        or any(unfolded in text for unfolded in _UNFOLDED)
+        or _ODD_SPACE.search(text)
+        or any(rare in text for rare in _RARE_EDGES)
+    ):
+        return " ".join(text.split())
+    # Its only spaces are single " ", "\n" and "\n\n" (every other str.isspace() character
+    # was ruled out above), and split() would turn each into one space.
+    return text.replace("\n\n", " ").replace("\n", " ")
 
 
 def token_hash(token: str) -> str:
