@@ -11,7 +11,13 @@ import nh3
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from creatorpulse.adapters.feeds.sanitize import _CONTROL, html_to_text, safe_link
+from creatorpulse.adapters.feeds.sanitize import (
+    _CONTROL,
+    _stable,
+    _strip_once,
+    html_to_text,
+    safe_link,
+)
 
 plain = st.text(st.characters(exclude_characters="<&", exclude_categories=("Cs",)), max_size=200)
 
@@ -22,6 +28,23 @@ def test_text_without_markup_is_what_nh3_would_give(text: str) -> None:
     cleaned = _CONTROL.sub("", text)
     full = html.unescape(nh3.clean(cleaned, tags=set(), attributes={}, strip_comments=True))
     assert html_to_text(text) == full
+
+
+stripped_text = st.lists(
+    st.one_of(
+        st.sampled_from(["<", "< b", "<3", "a<b", "&", "R&D", "&amp;", "&lt;p&gt;", "&#60;",
+                         "&copy", "&zz;", "</", "<!", "<?", "<a", ">", "\r", "\x01", "\u00a0"]),
+        st.text(max_size=6),
+    ),
+    max_size=20,
+).map("".join)  # fmt: skip
+
+
+@settings(max_examples=3000)
+@given(stripped_text)
+def test_text_called_stable_is_given_back_by_another_round(text: str) -> None:
+    if _stable(text):
+        assert _strip_once(text) == text
 
 
 @settings(max_examples=500)

@@ -37,11 +37,23 @@ def html_to_text(markup: str) -> str:
         if stripped == text:
             break
         text = stripped
-        if "<" not in text and not _ENTITY.search(text):
+        if ("<" not in text and not _ENTITY.search(text)) or _stable(text):
             break
     else:
         text = _TAG_START.sub("\u2039", text)  # still unstable: defuse what is left
     return text
+
+
+def _stable(text: str) -> bool:
+    """Another round would give the text back: no "<" that opens a tag, comment or
+    declaration, no reference that decodes, nothing the parser rewrites. Text about code
+    ("a < b", "R&D") would otherwise pay a full extra nh3 pass to learn that."""
+    return (
+        not _TAG_START.search(text)
+        and "\r" not in text
+        and not _CONTROL.search(text)
+        and html.unescape(text) == text
+    )
 
 
 def safe_link(link: object, base: str | None = None) -> str | None:
