@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from creatorpulse.adapters.feeds.sanitize import (
     _CONTROL,
+    _CONTROLS,
     _stable,
     _strip_once,
     html_to_text,
@@ -65,3 +66,8 @@ def test_an_absolute_link_resolves_to_itself(scheme: str, rest: str) -> None:
         assert fast is None
     else:  # the same address, perhaps spelled unresolved ("a/../b", an empty "#")
         assert (hostless and fast is None) or (fast is not None and urljoin(base, fast) == slow)
+
+
+def test_the_control_characters_found_are_those_the_pattern_removes() -> None:
+    removed = {chr(c) for c in range(0x110000) if _CONTROL.fullmatch(chr(c))}
+    assert set(_CONTROLS) == removed
