@@ -120,7 +120,7 @@ def feeds(now: datetime, per_feed: int, corpus: bool = True) -> list[Feed]:
         name = (named.get(url) or parsed.title or url).strip()[:100] or url
         ids = uuid.UUID(int=0)
         items = [SourceItem.create(id=ids, source_id=ids, user_id=ids, item=e, content=c, now=now)
-                 for e, c in kept]  # fmt: skip
+                 for e, c, _ in kept]  # fmt: skip
         pool.append(Feed(url, name, items))
         if len(pool) == MAX_FEEDS:
             break

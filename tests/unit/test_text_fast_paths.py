@@ -13,7 +13,15 @@ from hypothesis import strategies as st
 
 from creatorpulse.domain.model import items
 from creatorpulse.domain.model import text as text_model
-from creatorpulse.domain.model.text import content_hash, hashtags, normalise_whitespace
+from creatorpulse.domain.model.text import (
+    URL_PATTERN,
+    content_hash,
+    count_hashtags,
+    hashtags,
+    normalise_whitespace,
+    normalised_head,
+    truncate_words,
+)
 from creatorpulse.domain.model.topics import key_terms
 from creatorpulse.domain.model.voice import STOP_WORDS
 
@@ -48,6 +56,49 @@ tricky = st.lists(st.sampled_from(PIECES), max_size=40).map("".join)
 def test_fast_paths_match_the_reference(text: str) -> None:
     assert normalise_whitespace(text) == reference_normalise(text)
     assert content_hash(text) == reference_hash(text)
+    normalised = normalise_whitespace(text)  # what ingest hashes
+    assert content_hash(normalised) == reference_hash(normalised)
+
+
+@settings(max_examples=1000)
+@given(
+    st.lists(st.one_of(tricky, st.text(max_size=80)), max_size=12).map("".join), st.integers(1, 60)
+)
+def test_a_normalised_head_keeps_what_truncation_keeps(text: str, limit: int) -> None:
+    """Only the head of a long text is normalised; what the limit keeps is the same."""
+    head = normalised_head(text, limit)
+    assert reference_normalise(text).startswith(head[: limit + 1])
+    assert truncate_words(head, limit) == truncate_words(reference_normalise(text), limit)
+
+
+def reference_assess(content: str, title: str | None, language: str | None) -> str | None:
+    links = len(URL_PATTERN.findall(content))
+    if len(content) < items.ITEM_MIN:
+        return "too_short"
+    if links > items.MAX_LINKS or (
+        links and len(URL_PATTERN.sub("", content).strip()) < items.ITEM_MIN
+    ):
+        return "too_many_links"
+    if count_hashtags(content) > items.MAX_HASHTAGS:
+        return "too_many_hashtags"
+    if items._PROMO.search(content.lower()) or (title and items._PROMO.search(title.lower())):
+        return "promotional"
+    return None if language == "en" else "not_english"
+
+
+LINKS = ["https://a.example/x", "HTTP://B.EXAMPLE", "Www.c.example", "xhttp://d", "ſhttps://e"]
+PROMO = ["Use Promo Code", "limited-time offer", "99% off", "Earn $5", "casinos", "buy  now"]
+screened = st.lists(st.sampled_from([*PIECES, *LINKS, *PROMO, "word ", "#tag "]), max_size=50)
+
+
+@settings(max_examples=2000)
+@given(
+    st.one_of(screened.map("".join), st.text(max_size=80)),
+    st.one_of(st.none(), screened.map("".join)),
+    st.sampled_from(["en", "fr", None]),
+)
+def test_assess_matches_the_reference(content: str, title: str | None, language: str) -> None:
+    assert items.assess(content, title, language) == reference_assess(content, title, language)
 
 
 _HASHTAG = re.compile(r"(?<![\w&#])#[^\W\d_][\w]*")

@@ -17,7 +17,7 @@ def parse_fast(data: bytes, base_url: str | None, now: datetime) -> FetchedFeed 
     """The feed, or None when fastfeedparser cannot read it (feedparser gets a turn then)."""
     try:
         parsed = fastfeedparser.parse(
-            data, include_tags=False, include_media=False, include_enclosures=False
+            data, include_tags=False, include_media=True, include_enclosures=False
         )
     except Exception:  # any failure of the fast path only means the careful path decides
         return None
@@ -30,6 +30,9 @@ def parse_fast(data: bytes, base_url: str | None, now: datetime) -> FetchedFeed 
 def _item(entry: Any, base_url: str | None, now: datetime) -> FetchedItem:
     bodies = [_text(c.get("value")) for c in entry.get("content") or [] if isinstance(c, dict)]
     body = max([*bodies, _text(entry.get("description"))], key=len)
+    if not body.strip():  # YouTube and other media feeds: the text is the media description
+        media = [m for m in entry.get("media_content") or [] if isinstance(m, dict)]
+        body = max([body, *(_text(m.get("description")) for m in media)], key=len)
     return FetchedItem(
         title=html_to_text(_text(entry.get("title"))).strip() or None,
         content=html_to_text(body),

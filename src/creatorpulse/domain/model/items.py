@@ -15,6 +15,7 @@ from creatorpulse.domain.model.text import (
     count_hashtags,
     count_links,
     normalise_whitespace,
+    normalised_head,
     truncate_words,
 )
 
@@ -31,6 +32,15 @@ _PROMO = re.compile(
     r"\d{1,2}% off|free shipping|click here|act now|giveaway|sponsored|promo code|"
     r"discount code|affiliate link|casino|crypto airdrop|earn \$\d+)\b"
 )
+# Every _PROMO phrase holds one of these. Most text holds none, and finding a plain string is
+# ten times faster than trying a pattern that opens with \b at every position.
+_PROMO_HINTS = (
+    "buy now", "order now", "time offer", "use code", "promo code", "discount code", "% off",
+    "free shipping", "click here", "act now", "giveaway", "sponsored", "affiliate link",
+    "casino", "crypto airdrop", "earn $",
+)  # fmt: skip
+# Every link holds one of these, lowered (URL_PATTERN's "h", "t", "p", "w" fold to nothing else).
+_LINK_HINTS = ("http", "www.")
 
 
 class Rejection(enum.StrEnum):
@@ -53,23 +63,28 @@ class FetchedItem(msgspec.Struct, frozen=True):
 
 def prepare_content(item: FetchedItem) -> str:
     """Normalised text, cut to the 10,000-character limit at a word boundary."""
-    return truncate_words(normalise_whitespace(item.content), ITEM_MAX)
+    return truncate_words(normalised_head(item.content, ITEM_MAX), ITEM_MAX)
 
 
 def assess(content: str, title: str | None, language: str | None) -> Rejection | None:
     """Why an item is not worth keeping, or None if it passes every quality filter."""
     if len(content) < ITEM_MIN:
         return Rejection.TOO_SHORT
-    links = count_links(content)
+    lowered = content.lower()
+    links = count_links(content) if any(h in lowered for h in _LINK_HINTS) else 0
     if links > MAX_LINKS or (links and len(URL_PATTERN.sub("", content).strip()) < ITEM_MIN):
         return Rejection.TOO_MANY_LINKS
     if count_hashtags(content) > MAX_HASHTAGS:
         return Rejection.TOO_MANY_HASHTAGS
-    if _PROMO.search(content.lower()) or (title and _PROMO.search(title.lower())):
+    if _promotional(lowered) or (title and _promotional(title.lower())):
         return Rejection.PROMOTIONAL
     if language != "en":
         return Rejection.NOT_ENGLISH
     return None
+
+
+def _promotional(lowered: str) -> bool:
+    return any(hint in lowered for hint in _PROMO_HINTS) and bool(_PROMO.search(lowered))
 
 
 def clamp_published(published: datetime | None, now: datetime) -> datetime:
@@ -101,7 +116,9 @@ class SourceItem(msgspec.Struct, kw_only=True):
         item: FetchedItem,
         content: str,
         now: datetime,
+        digest: str | None = None,
     ) -> SourceItem:
+        """`digest` is content_hash(content) when the caller took it already (screening does)."""
         title = normalise_whitespace(item.title)[:500] if item.title else None
         return cls(
             id=id,
@@ -111,7 +128,7 @@ class SourceItem(msgspec.Struct, kw_only=True):
             content=content,
             url=item.url,
             published_at=clamp_published(item.published_at, now),
-            content_hash=content_hash(content),
+            content_hash=digest or content_hash(content),
             created_at=now,
         )
 

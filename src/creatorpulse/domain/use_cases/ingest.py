@@ -34,13 +34,13 @@ class Screened(msgspec.Struct, kw_only=True):
     Screening does not depend on who follows the feed, so it runs once per fetch."""
 
     fetched: int
-    kept: list[tuple[FetchedItem, str]]
+    kept: list[tuple[FetchedItem, str, str]]  # the entry, its clean text, that text's hash
     rejected: dict[str, int]
 
 
 def screen(fetched: Sequence[FetchedItem], language: LanguageDetector) -> Screened:
     rejected: Counter[str] = Counter()
-    kept: dict[str, tuple[FetchedItem, str]] = {}
+    kept: dict[str, tuple[FetchedItem, str, str]] = {}
     for entry in fetched:
         content = prepare_content(entry)
         reason = assess(content, entry.title, language.detect(content))
@@ -49,7 +49,7 @@ def screen(fetched: Sequence[FetchedItem], language: LanguageDetector) -> Screen
         elif (digest := content_hash(content)) in kept:
             rejected[Rejection.DUPLICATE] += 1
         else:
-            kept[digest] = (entry, content)
+            kept[digest] = (entry, content, digest)
     return Screened(fetched=len(fetched), kept=list(kept.values()), rejected=dict(rejected))
 
 
@@ -70,9 +70,10 @@ async def store_screened(
             item=entry,
             content=content,
             now=now,
+            digest=digest,
         )
         for source in sources
-        for entry, content in screened.kept
+        for entry, content, digest in screened.kept
     ]
     stored = Counter(item.source_id for item in await tx.items.add_new(candidates))
     return {source.id: _report(screened, stored[source.id]) for source in sources}
