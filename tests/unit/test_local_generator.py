@@ -164,15 +164,15 @@ async def test_links_only_to_the_item_itself_when_asked(items: list[ItemBrief]) 
         assert URL_PATTERN.findall(draft.content) == [item.url]
 
 
-async def test_a_bare_item_and_an_untrained_profile_still_give_a_usable_draft() -> None:
-    item = ItemBrief(
-        item_id=uuid.uuid4(),
-        title=None,
-        content="Teams ship faster with smaller changes.",
-        url=None,
-        source_name=None,
-        examples=[],
+def _bare_item(content: str) -> ItemBrief:
+    """One sentence, no title, no address, no source name, no examples."""
+    return ItemBrief(
+        item_id=uuid.uuid4(), title=None, content=content, url=None, source_name=None, examples=[]
     )
+
+
+async def test_a_bare_item_and_an_untrained_profile_still_give_a_usable_draft() -> None:
+    item = _bare_item("Teams ship faster with smaller changes.")
     result = await LocalDraftGenerator().write(DraftBrief(profile=EMPTY_PROFILE, items=[item]))
     (draft,) = result.drafts
     assert 50 <= len(draft.content) <= 3000
@@ -222,14 +222,7 @@ async def test_every_shape_writes_a_draft_from_a_one_sentence_item(
     posts: list[str], question: bool
 ) -> None:
     """Too little material to count points, no title and no source name: still a draft."""
-    item = ItemBrief(
-        item_id=uuid.uuid4(),
-        title=None,
-        content="Teams ship faster with smaller changes and shorter reviews.",
-        url=None,
-        source_name=None,
-        examples=[],
-    )
+    item = _bare_item("Teams ship faster with smaller changes and shorter reviews.")
     profile = msgspec.structs.replace(
         StyleProfile.from_posts(posts), question_closing_share=float(question)
     )
