@@ -230,3 +230,21 @@ async def test_every_shape_writes_a_draft_from_a_one_sentence_item(
     (draft,) = (await LocalDraftGenerator().write(brief)).drafts
     assert 50 <= len(draft.content) <= 3000
     assert "{" not in draft.content
+
+
+@pytest.mark.parametrize("posts", [[FIGURES], [STEPS], [ONE_LINERS], ["WOW!!! 🚀 BIG!!"]])
+async def test_news_of_harm_gets_a_plain_report_in_every_voice(posts: list[str]) -> None:
+    item = msgspec.structs.replace(
+        _bare_item(
+            "Rescue teams searched collapsed buildings through the night. Officials said 40 "
+            "people died in the earthquake and hundreds were injured across the region."
+        ),
+        title="Earthquake kills dozens in coastal region",
+        source_name="World Desk",
+    )
+    profile = msgspec.structs.replace(StyleProfile.from_posts(posts), emoji_per_post=3.0)
+    brief = DraftBrief(profile=profile, items=[item], own_posts=posts)
+    (draft,) = (await LocalDraftGenerator().write(brief)).drafts
+    assert not emojis(draft.content) and "!" not in draft.content
+    assert draft.content.startswith("Earthquake kills dozens in coastal region.")
+    assert "Hot take" not in draft.content and "Worth reading in full" in draft.content

@@ -211,6 +211,32 @@ HYPE = Form(
 )
 
 
+SOBER = Form(
+    "plain report",
+    "lines",
+    hooks_claim=("{Topic}.",),
+    hooks_question=("{Topic}.",),
+    contexts=("Reported by {source}.",),
+    intros=("",),
+    takes=(),
+    closes_takeaway=("Worth reading in full.",),
+    closes_question=("Worth reading in full, and thinking about.",),
+)
+# News of harm, death or violence gets no hook, take, emoji or exclamation, whatever the
+# creator's usual shape: "Hot take: child abuse matters" is not a post anyone would send.
+_GRAVE = re.compile(
+    r"\b(abus(e|ed|es|ing)|murder\w*|suicide\w*|shooting\w*|massacre\w*|genocide|rape[ds]?|"
+    r"raping|sexual assault|victims?|died|deaths?|terror\w*|"
+    r"traged(y|ies)|famine|earthquake\w*|funerals?|hostages?|trafficking)\b",
+    re.IGNORECASE,
+)
+
+
+def grave(title: str, text: str) -> bool:
+    """The item reports harm, death or violence (its title or opening says so)."""
+    return _GRAVE.search(f"{title} {text[:600]}") is not None
+
+
 def form_of(posts: Sequence[str], profile: StyleProfile, energetic: bool) -> Form:
     """The shape the creator's own posts take most clearly; the plain brief when none does."""
     if not posts:

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 from creatorpulse.adapters import local_composer_phrases as bank
-from creatorpulse.adapters.local_forms import NUMBER_WORDS, Form
+from creatorpulse.adapters.local_forms import NUMBER_WORDS, SOBER, Form, grave
 from creatorpulse.adapters.local_signatures import Signatures, read_signatures
 from creatorpulse.adapters.local_voice import Voice
 from creatorpulse.domain.model.text import truncate_words
@@ -205,7 +205,7 @@ class LocalDraftGenerator(DraftGenerator):
         rng = random.Random(item.item_id.int + attempt)  # noqa: S311 - reproducible, not secret
         text, term, topic, _ = _read(item.content, item.title or "")
         points = _points(item.content, item.title or "", max(6, voice.sentence_words - 4 * attempt))
-        form = voice.form
+        form = SOBER if (sober := grave(item.title or "", text)) else voice.form
         marker = _marker([*item.examples, *liked], voice) if form.layout == "list" else ""
         lines = [_point_line(form, marker, n, p) for n, p in enumerate(points, 1)]
         slots = _slots(item, voice, text, term, topic, rng)
@@ -236,8 +236,9 @@ class LocalDraftGenerator(DraftGenerator):
         closes = form.closes_question if voice.question else form.closes_takeaway
         tags = self._hashtags(voice, term)
         closing = rng.choice(fresh(closes, after=" ".join(tags)))
-        hook, closing = _signed(hook, closing, takes, signatures, rng)
-        emojis = self._emojis(voice, rng)
+        if not sober:  # no "Hot take:" of theirs on news of harm
+            hook, closing = _signed(hook, closing, takes, signatures, rng)
+        emojis = [] if sober else self._emojis(voice, rng)
         hook += f" {emojis.pop(0)}" if emojis else ""
         closing += f" {emojis.pop(0)}" if emojis else ""
         if form.layout == "paragraphs":  # one line a paragraph: the rest end the points
