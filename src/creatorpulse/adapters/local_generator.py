@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 from creatorpulse.adapters import local_composer_phrases as bank
+from creatorpulse.adapters import local_reading as reading
 from creatorpulse.adapters.local_forms import NUMBER_WORDS, SOBER, Form, grave
 from creatorpulse.adapters.local_signatures import Signatures, read_signatures
 from creatorpulse.adapters.local_voice import Voice
@@ -61,22 +62,22 @@ def _signed(
 @lru_cache(maxsize=2048)
 def _read(content: str, raw_title: str) -> tuple[str, str, str, Counter[str]]:
     """The item's plain text, its key term, its headline restated, and its term weights."""
-    text, title = bank.plain_text(content), bank.plain_text(raw_title)
-    weights = bank.term_weights(text, title)
-    term = bank.key_term(title, text, weights)
-    topic = bank.restated_headline(title, text) if title else term
+    text, title = reading.plain_text(content), reading.plain_text(raw_title)
+    weights = reading.term_weights(text, title)
+    term = reading.key_term(title, text, weights)
+    topic = reading.restated_headline(title, text) if title else term
     return text, term, topic, weights
 
 
 @lru_cache(maxsize=8192)
 def _points(content: str, raw_title: str, limit: int) -> tuple[str, ...]:
     text, *_, weights = _read(content, raw_title)
-    return tuple(bank.key_points(text, weights, limit))
+    return tuple(reading.key_points(text, weights, limit))
 
 
 @lru_cache(maxsize=2048)
 def _shingles(text: str) -> frozenset[tuple[str, ...]]:
-    return frozenset(bank.shingles(text))
+    return frozenset(reading.shingles(text))
 
 
 def _point_line(form: Form, marker: str, n: int, point: str) -> str:
@@ -92,7 +93,7 @@ def _slots(
     """What the framing phrases' {slots} say for this item."""
     nearby = f"{text} {' '.join(item.examples)}".lower()
     favs = [w for w in voice.favourites if w not in term.lower()]
-    fav = rng.choice([w for w in favs if bank.mentions(nearby, w)] or favs[:2] or ["team"])
+    fav = rng.choice([w for w in favs if reading.mentions(nearby, w)] or favs[:2] or ["team"])
     source = item.source_name or "the original report"
     named = " " in term or term[:1].isupper()  # a lone common noun reads better as "this"
     said = term if named else "this"
@@ -147,7 +148,7 @@ class LocalDraftGenerator(DraftGenerator):
         drafts, attempts = [], 0
         signatures = read_signatures(brief.own_posts)
         liked = [*brief.liked_drafts, *brief.own_posts]
-        theirs = set().union(*(bank.shingles(t) for t in liked))  # once, not once per item
+        theirs = set().union(*(reading.shingles(t) for t in liked))  # once, not once per item
         for item in brief.items:
             content, tries = self._draft(item, voice, liked, theirs, signatures)
             drafts.append(GeneratedDraft(item.item_id, content))
@@ -182,7 +183,7 @@ class LocalDraftGenerator(DraftGenerator):
         source = _shingles(item.content)
 
         def passes(draft: str) -> bool:
-            mine = bank.shingles(draft)
+            mine = reading.shingles(draft)
             return len(mine & source) <= 1 and not mine & own
 
         draft = ""
@@ -217,7 +218,7 @@ class LocalDraftGenerator(DraftGenerator):
         def fresh(options: Sequence[str], after: str = "") -> list[str]:
             """The framings that repeat none of the creator's own wording, if any do not."""
             usable = [o for o in options if item.source_name or "{source}" not in o.lower()]
-            unused = [o for o in usable if not bank.shingles(f"{say(o)} {after}") & own]
+            unused = [o for o in usable if not reading.shingles(f"{say(o)} {after}") & own]
             return unused or usable or list(options)
 
         hooks = form.hooks_question if voice.question else form.hooks_claim

@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from creatorpulse.adapters import local_composer_phrases as bank
+from creatorpulse.adapters import local_reading as reading
 from creatorpulse.adapters.local_forms import Form, form_of
 from creatorpulse.domain.model.formats import SHORT_CHARS
 from creatorpulse.domain.model.voice import StyleProfile
@@ -83,7 +84,7 @@ class Voice:
             favourites=[
                 w
                 for w in profile.favourite_words
-                if w not in bank.STOP | bank.GENERIC and not w.endswith(("s", "ed", "ly", "ing"))
+                if w not in reading.STOP | bank.GENERIC and not w.endswith(("s", "ed", "ly", "ing"))
             ],
             form=form_of(posts, profile, energetic),
         )
