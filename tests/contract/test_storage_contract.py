@@ -168,6 +168,35 @@ async def test_a_days_drafts_are_stored_together(uow: UnitOfWorkFactory) -> None
     assert stored == drafts
 
 
+async def test_an_emails_drafts_are_read_and_changed_together(uow: UnitOfWorkFactory) -> None:
+    user, other = await _add_user(uow), await _add_user(uow)
+    drafts = [make_draft(user.id) for _ in range(3)]
+    theirs = make_draft(other.id)
+    async with uow.for_user(user.id) as tx:
+        await tx.drafts.add(*drafts)
+        await tx.commit()
+    async with uow.for_user(other.id) as tx:
+        await tx.drafts.add(theirs)
+        await tx.commit()
+    async with uow.for_user(user.id) as tx:
+        found = await tx.drafts.get_many([drafts[0].id, drafts[2].id, theirs.id, uuid.uuid4()])
+        assert sorted(d.id for d in found) == sorted([drafts[0].id, drafts[2].id])
+        assert await tx.drafts.get_many([]) == []
+        for n, draft in enumerate(found):
+            draft.attach_feedback_token(f"{n:064x}", NOW + timedelta(minutes=1))
+            draft.mark_emailed(NOW + timedelta(minutes=1))
+        await tx.drafts.update(*found, make_draft(user.id))  # one never stored: no row appears
+        await tx.drafts.update()
+        await tx.commit()
+    async with uow.for_user(user.id) as tx:
+        stored = {d.id: d for d in await tx.drafts.list_since(user.id, NOW - timedelta(days=1))}
+    assert len(stored) == 3
+    for draft in found:
+        assert stored[draft.id].feedback_token_hash == draft.feedback_token_hash
+        assert stored[draft.id].email_sent_at == NOW + timedelta(minutes=1)
+    assert stored[drafts[1].id].email_sent_at is None
+
+
 async def test_feedback_upsert_keeps_one_row_with_the_latest_vote(uow: UnitOfWorkFactory) -> None:
     user = await _add_user(uow)
     draft = make_draft(user.id)

@@ -120,8 +120,13 @@ class DraftRepository(Protocol):
         """Store the drafts (a day's few go together: one round trip)."""
 
     async def get(self, draft_id: UUID) -> Draft | None: ...
+    async def get_many(self, draft_ids: Sequence[UUID]) -> list[Draft]:
+        """The drafts of these ids that exist, in no particular order."""
+
     async def get_by_token_hash(self, token_hash: str) -> Draft | None: ...
-    async def update(self, draft: Draft) -> None: ...
+    async def update(self, *drafts: Draft) -> None:
+        """Store the drafts' changes (an email's few go together: one round trip)."""
+
     async def list_page(self, user_id: UUID, page: int, per_page: int) -> tuple[list[Draft], int]:
         """Newest first; returns the page and the total count."""
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 from typing import assert_never
 from urllib.parse import quote, urlsplit
 
@@ -60,6 +61,7 @@ def render(message: Email) -> RenderedEmail:
             assert_never(message)
 
 
+@lru_cache(maxsize=16)  # the text and the HTML body each link a draft: quoted once (~0.2 ms)
 def linkedin_share_url(content: str) -> str:
     return LINKEDIN_SHARE + quote(content, safe="")
 

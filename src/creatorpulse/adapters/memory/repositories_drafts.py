@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from uuid import UUID
 
@@ -21,13 +22,18 @@ class MemoryDrafts(_Repo, storage.DraftRepository):
         found: Draft | None = self._tx.get("drafts", draft_id)
         return found
 
+    async def get_many(self, draft_ids: Sequence[UUID]) -> list[Draft]:
+        found = (self._tx.get("drafts", draft_id) for draft_id in dict.fromkeys(draft_ids))
+        return [draft for draft in found if draft is not None]
+
     async def get_by_token_hash(self, token_hash: str) -> Draft | None:
         rows = self._tx.rows("drafts")
         return next((d for d in rows if d.feedback_token_hash == token_hash), None)
 
-    async def update(self, draft: Draft) -> None:
-        if self._tx.exists("drafts", draft.id):
-            self._tx.put("drafts", draft.id, draft)
+    async def update(self, *drafts: Draft) -> None:
+        for draft in drafts:
+            if self._tx.exists("drafts", draft.id):
+                self._tx.put("drafts", draft.id, draft)
 
     async def list_page(self, user_id: UUID, page: int, per_page: int) -> tuple[list[Draft], int]:
         mine = [d for d in self._tx.rows("drafts") if d.user_id == user_id]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
@@ -36,6 +37,12 @@ _INSERT_DRAFT = (
     "%(engagement_score)s, %(metadata)s, %(created_at)s, %(updated_at)s)"
 )
 
+_UPDATE_DRAFT = (
+    "UPDATE generated_drafts SET status = %(status)s, "
+    "feedback_token_hash = %(feedback_token_hash)s, email_sent_at = %(email_sent_at)s, "
+    "source_content_id = %(source_item_id)s, updated_at = %(updated_at)s WHERE id = %(id)s"
+)
+
 
 def _draft_params(draft: Draft) -> dict[str, Any]:
     params = fields(draft)
@@ -56,18 +63,21 @@ class PgDrafts(PgRepository, storage.DraftRepository):
         query = f"SELECT {DRAFT} FROM generated_drafts WHERE id = %s"
         return await self._one(Draft, query, (draft_id,))
 
+    async def get_many(self, draft_ids: Sequence[UUID]) -> list[Draft]:
+        query = f"SELECT {DRAFT} FROM generated_drafts WHERE id = ANY(%s)"
+        return await self._all(Draft, query, (list(draft_ids),))
+
     async def get_by_token_hash(self, token_hash: str) -> Draft | None:
         query = f"SELECT {DRAFT} FROM generated_drafts WHERE feedback_token_hash = %s"
         return await self._one(Draft, query, (token_hash,))
 
-    async def update(self, draft: Draft) -> None:
-        await self._execute(
-            "UPDATE generated_drafts SET status = %(status)s, "
-            "feedback_token_hash = %(feedback_token_hash)s, email_sent_at = %(email_sent_at)s, "
-            "source_content_id = %(source_item_id)s, updated_at = %(updated_at)s "
-            "WHERE id = %(id)s",
-            _draft_params(draft),
-        )
+    async def update(self, *drafts: Draft) -> None:
+        if len(drafts) == 1:
+            await self._execute(_UPDATE_DRAFT, _draft_params(drafts[0]))
+        elif drafts:  # pipelined, as in add
+            await self._tx.open()
+            async with translated(), self._conn.cursor() as cur:
+                await cur.executemany(_UPDATE_DRAFT, [_draft_params(d) for d in drafts])
 
     async def list_page(self, user_id: UUID, page: int, per_page: int) -> tuple[list[Draft], int]:
         # One statement: the count always comes back, with the page's rows if there are any.

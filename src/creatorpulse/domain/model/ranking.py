@@ -68,6 +68,8 @@ def diversify(ranked: Sequence[Ranked], limit: int) -> list[Ranked]:
             continue
         hashes.add(best.candidate.item.content_hash)
         chosen.append(best)
+        if len(chosen) == limit:  # no pick follows: nothing to compare with it
+            break
         picked = best.candidate.vector
         closest = [
             max(c, _cosine(r.candidate.vector, picked)) for r, c in zip(pool, closest, strict=True)

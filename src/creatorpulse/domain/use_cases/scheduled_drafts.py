@@ -30,13 +30,12 @@ class ScheduledDrafts:
         now = self._clock.now()
         async with self._uow.system() as tx:
             user = await tx.users.get(user_id)
-        if user is None:
-            raise NotFound("user not found")
-        day = generation_day(now, user.delivery_time, user.timezone)
-        if day is None:
-            return None
-        key = generation_key(user_id, day)
-        async with self._uow.system() as tx:
+            if user is None:
+                raise NotFound("user not found")
+            day = generation_day(now, user.delivery_time, user.timezone)
+            if day is None:
+                return None
+            key = generation_key(user_id, day)
             taken = await tx.job_claims.claim(key, now, GENERATION_LEASE)
             await tx.commit()
         if not taken:

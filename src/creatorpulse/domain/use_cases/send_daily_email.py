@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import NamedTuple
 from uuid import UUID
 
 from creatorpulse.domain.model.drafts import MAX_DRAFTS, RECENT_ITEMS
@@ -17,10 +19,11 @@ from creatorpulse.domain.model.errors import NotFound, UpstreamError
 from creatorpulse.domain.model.schedule import email_due, local_date
 from creatorpulse.domain.model.text import token_hash
 from creatorpulse.domain.model.tokens import ActionToken, TokenPurpose
+from creatorpulse.domain.model.users import User
 from creatorpulse.ports.clock import Clock
 from creatorpulse.ports.ids import IdGenerator, TokenGenerator
 from creatorpulse.ports.mailer import Mailer
-from creatorpulse.ports.storage import UnitOfWorkFactory
+from creatorpulse.ports.storage import UnitOfWork, UnitOfWorkFactory
 
 
 class SendDailyEmail:
@@ -50,68 +53,28 @@ class SendDailyEmail:
             return await self._attempt(user_id, force=force)
 
     async def _attempt(self, user_id: UUID, *, force: bool) -> EmailDelivery | None:
-        if (reconciled := await self._reconcile(user_id)) is not None:
-            return reconciled
         now = self._clock.now()
         async with self._uow.for_user(user_id) as tx:
-            user = await tx.users.get(user_id)
-            if user is None:
-                raise NotFound("user not found")
-            due = force or email_due(now, user.delivery_time, user.timezone)
-            if not user.receives_daily_email or not due:
-                return None
-            day = local_date(now, user.timezone)
-            existing = await tx.deliveries.get_daily(user_id, day)
-            if existing is not None and existing.done:
-                return existing
-            recent = await tx.drafts.list_since(user_id, now - RECENT_ITEMS)
-            unsent = [d for d in recent if d.email_sent_at is None]
-            if existing is None and not unsent:
-                return None
-            chosen = sorted(unsent, key=lambda d: d.engagement_score, reverse=True)[:MAX_DRAFTS]
-            if existing is not None:  # a retry: send the drafts the claim named
-                wanted = set(existing.draft_ids)
-                chosen = [d for d in recent if d.id in wanted]
-            delivery, _ = await tx.deliveries.claim_daily(
-                existing
-                or EmailDelivery(
-                    id=self._ids.new_id(),
-                    user_id=user_id,
-                    email_type=EmailKind.DAILY_DRAFTS,
-                    local_date=day,
-                    draft_ids=[d.id for d in chosen],
-                    created_at=now,
-                )
-            )
-            # Fresh tokens on every attempt: earlier attempts' emails never left.
-            in_email = []
-            for draft in chosen:
-                token = self._tokens.new_token()
-                draft.attach_feedback_token(token_hash(token), now)
-                await tx.drafts.update(draft)
-                in_email.append(draft_in_email(draft, token, self._base_url, _source_url(draft)))
-            unsubscribe = self._tokens.new_token()
-            await tx.tokens.add(
-                ActionToken.issue(
-                    token_hash=token_hash(unsubscribe),
-                    purpose=TokenPurpose.UNSUBSCRIBE,
-                    user_id=user_id,
-                    now=now,
-                )
-            )
-            delivery.record_attempt()
-            await tx.deliveries.update(delivery)
-            await tx.commit()
-        message = DailyDraftsEmail(
-            to=user.email,
-            local_date=day,
-            drafts=in_email,
-            unsubscribe_url=f"{self._base_url}/unsubscribe/{unsubscribe}",
-            settings_url=f"{self._base_url}/settings",
-        )
+            user, existing = await self._today(tx, user_id, now)
+            unconfirmed = existing is not None and not existing.done and existing.attempts > 0
+            prepared = None if unconfirmed else await self._prepare(tx, user, existing, now, force)
+        if unconfirmed and existing is not None:
+            # An attempt may have sent this claim and crashed before marking it: ask the mailer
+            # before sending again (rare, so the day is read once more afterwards).
+            accepted = await self._mailer.sent_message_id(existing.id)
+            if accepted is not None:
+                return await self._finish(user_id, existing.id, accepted)
+            async with self._uow.for_user(user_id) as tx:
+                user, existing = await self._today(tx, user_id, now)
+                prepared = await self._prepare(tx, user, existing, now, force)
+        if not isinstance(prepared, _Prepared):
+            return prepared
+        delivery = prepared.delivery
         try:
             message_id = await self._mailer.send(
-                OutgoingEmail(delivery_id=delivery.id, kind=EmailKind.DAILY_DRAFTS, message=message)
+                OutgoingEmail(
+                    delivery_id=delivery.id, kind=EmailKind.DAILY_DRAFTS, message=prepared.message
+                )
             )
         except UpstreamError as error:
             if error.transient:
@@ -119,17 +82,72 @@ class SendDailyEmail:
             return await self._finish(user_id, delivery.id, None, failure=error.message)
         return await self._finish(user_id, delivery.id, message_id)
 
-    async def _reconcile(self, user_id: UUID) -> EmailDelivery | None:
-        """A claim already tried may have been sent by an attempt that crashed before marking
-        it: ask the mailer, and record it as sent instead of sending it again."""
-        now = self._clock.now()
-        async with self._uow.for_user(user_id) as tx:
-            user = await tx.users.get(user_id)
-            tried = user and await tx.deliveries.get_daily(user_id, local_date(now, user.timezone))
-        if not tried or tried.done or tried.attempts == 0:
+    @staticmethod
+    async def _today(
+        tx: UnitOfWork, user_id: UUID, now: datetime
+    ) -> tuple[User, EmailDelivery | None]:
+        user = await tx.users.get(user_id)
+        if user is None:
+            raise NotFound("user not found")
+        return user, await tx.deliveries.get_daily(user_id, local_date(now, user.timezone))
+
+    async def _prepare(
+        self, tx: UnitOfWork, user: User, existing: EmailDelivery | None, now: datetime,
+        force: bool,
+    ) -> _Prepared | EmailDelivery | None:  # fmt: skip
+        """Claim today's email and mint its tokens (committed), or say why there is none."""
+        due = force or email_due(now, user.delivery_time, user.timezone)
+        if not user.receives_daily_email or not due:
             return None
-        accepted = await self._mailer.sent_message_id(tried.id)
-        return None if accepted is None else await self._finish(user_id, tried.id, accepted)
+        if existing is not None and existing.done:
+            return existing
+        recent = await tx.drafts.list_since(user.id, now - RECENT_ITEMS)
+        unsent = [d for d in recent if d.email_sent_at is None]
+        if existing is None and not unsent:
+            return None
+        chosen = sorted(unsent, key=lambda d: d.engagement_score, reverse=True)[:MAX_DRAFTS]
+        if existing is not None:  # a retry: send the drafts the claim named
+            wanted = set(existing.draft_ids)
+            chosen = [d for d in recent if d.id in wanted]
+        day = local_date(now, user.timezone)
+        delivery, _ = await tx.deliveries.claim_daily(
+            existing
+            or EmailDelivery(
+                id=self._ids.new_id(),
+                user_id=user.id,
+                email_type=EmailKind.DAILY_DRAFTS,
+                local_date=day,
+                draft_ids=[d.id for d in chosen],
+                created_at=now,
+            )
+        )
+        # Fresh tokens on every attempt: earlier attempts' emails never left.
+        in_email = []
+        for draft in chosen:
+            token = self._tokens.new_token()
+            draft.attach_feedback_token(token_hash(token), now)
+            in_email.append(draft_in_email(draft, token, self._base_url, _source_url(draft)))
+        await tx.drafts.update(*chosen)
+        unsubscribe = self._tokens.new_token()
+        await tx.tokens.add(
+            ActionToken.issue(
+                token_hash=token_hash(unsubscribe),
+                purpose=TokenPurpose.UNSUBSCRIBE,
+                user_id=user.id,
+                now=now,
+            )
+        )
+        delivery.record_attempt()
+        await tx.deliveries.update(delivery)
+        await tx.commit()
+        message = DailyDraftsEmail(
+            to=user.email,
+            local_date=day,
+            drafts=in_email,
+            unsubscribe_url=f"{self._base_url}/unsubscribe/{unsubscribe}",
+            settings_url=f"{self._base_url}/settings",
+        )
+        return _Prepared(delivery, message)
 
     async def _finish(
         self, user_id: UUID, delivery_id: UUID, message_id: str | None, failure: str | None = None
@@ -143,14 +161,18 @@ class SendDailyEmail:
                 delivery.mark_failed(failure)
             elif delivery.status is DeliveryStatus.PENDING:
                 delivery.mark_sent(message_id, now)
-                for draft_id in delivery.draft_ids:
-                    draft = await tx.drafts.get(draft_id)
-                    if draft is not None:
-                        draft.mark_emailed(now)
-                        await tx.drafts.update(draft)
+                drafts = await tx.drafts.get_many(delivery.draft_ids)
+                for draft in drafts:
+                    draft.mark_emailed(now)
+                await tx.drafts.update(*drafts)
             await tx.deliveries.update(delivery)
             await tx.commit()
         return delivery
+
+
+class _Prepared(NamedTuple):
+    delivery: EmailDelivery
+    message: DailyDraftsEmail
 
 
 def _source_url(draft: object) -> str | None:
