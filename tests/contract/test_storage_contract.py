@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 
 from builders import NOW, make_chunk, make_draft, make_item, make_post, make_source, make_user
-from creatorpulse.domain.model.drafts import Feedback, FeedbackSource, FeedbackType
+from creatorpulse.domain.model.drafts import DraftStatus, Feedback, FeedbackSource, FeedbackType
 from creatorpulse.domain.model.emails import EmailDelivery, EmailKind
 from creatorpulse.domain.model.errors import Conflict
 from creatorpulse.domain.model.style_jobs import StyleJob, StyleJobStatus
@@ -195,6 +195,29 @@ async def test_an_emails_drafts_are_read_and_changed_together(uow: UnitOfWorkFac
         assert stored[draft.id].feedback_token_hash == draft.feedback_token_hash
         assert stored[draft.id].email_sent_at == NOW + timedelta(minutes=1)
     assert stored[drafts[1].id].email_sent_at is None
+
+
+async def test_learning_reads_every_vote_but_only_the_recent_unvoted(
+    uow: UnitOfWorkFactory,
+) -> None:
+    user = await _add_user(uow)
+    old_vote = make_draft(user.id, created_at=NOW - timedelta(days=60), status=DraftStatus.APPROVED)
+    old_pending = make_draft(user.id, created_at=NOW - timedelta(days=60))
+    recent_pending = make_draft(user.id, created_at=NOW - timedelta(days=2))
+    too_old = make_draft(user.id, created_at=NOW - timedelta(days=100), status=DraftStatus.REJECTED)
+    async with uow.for_user(user.id) as tx:
+        await tx.drafts.add(old_vote, old_pending, recent_pending, too_old)
+        await tx.commit()
+    async with uow.for_user(user.id) as tx:
+        since = NOW - timedelta(days=90)
+        learning = await tx.drafts.list_since(
+            user.id, since, pending_since=NOW - timedelta(days=14)
+        )
+        everything = await tx.drafts.list_since(user.id, since)
+        votes_only = await tx.drafts.list_since(user.id, since, pending_since=NOW)
+    assert [d.id for d in learning] == [recent_pending.id, old_vote.id]
+    assert {d.id for d in everything} == {old_vote.id, old_pending.id, recent_pending.id}
+    assert [d.id for d in votes_only] == [old_vote.id]
 
 
 async def test_feedback_upsert_keeps_one_row_with_the_latest_vote(uow: UnitOfWorkFactory) -> None:

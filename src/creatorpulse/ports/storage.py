@@ -130,7 +130,12 @@ class DraftRepository(Protocol):
     async def list_page(self, user_id: UUID, page: int, per_page: int) -> tuple[list[Draft], int]:
         """Newest first; returns the page and the total count."""
 
-    async def list_since(self, user_id: UUID, since: datetime) -> list[Draft]: ...
+    async def list_since(
+        self, user_id: UUID, since: datetime, *, pending_since: datetime | None = None
+    ) -> list[Draft]:
+        """Newest first, created at or after `since`; drafts nobody voted on only from
+        `pending_since` when given (learning needs every vote but only the recent rest)."""
+
     async def delete_expired(self, now: datetime) -> int: ...
 
 

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from uuid import UUID
 
 from creatorpulse.adapters.memory.repositories import _Repo
-from creatorpulse.domain.model.drafts import Draft, Feedback
+from creatorpulse.domain.model.drafts import Draft, DraftStatus, Feedback
 from creatorpulse.domain.model.emails import DeliveryStatus, EmailDelivery, EmailKind
 from creatorpulse.domain.model.style_jobs import StyleJob
 from creatorpulse.ports import storage
@@ -41,10 +41,15 @@ class MemoryDrafts(_Repo, storage.DraftRepository):
         start = (page - 1) * per_page
         return mine[start : start + per_page], len(mine)
 
-    async def list_since(self, user_id: UUID, since: datetime) -> list[Draft]:
+    async def list_since(
+        self, user_id: UUID, since: datetime, *, pending_since: datetime | None = None
+    ) -> list[Draft]:
+        pending_since = pending_since or since
         mine = [
-            d for d in self._tx.rows("drafts") if d.user_id == user_id and d.created_at >= since
-        ]
+            d for d in self._tx.rows("drafts")
+            if d.user_id == user_id and d.created_at >= since
+            and (d.status is not DraftStatus.PENDING or d.created_at >= pending_since)
+        ]  # fmt: skip
         return sorted(mine, key=lambda d: (d.created_at, str(d.id)), reverse=True)
 
     async def delete_expired(self, now: datetime) -> int:

@@ -92,12 +92,15 @@ class PgDrafts(PgRepository, storage.DraftRepository):
         drafts = [msgspec.convert(row, Draft) for row in rows if row["id"] is not None]
         return drafts, total
 
-    async def list_since(self, user_id: UUID, since: datetime) -> list[Draft]:
+    async def list_since(
+        self, user_id: UUID, since: datetime, *, pending_since: datetime | None = None
+    ) -> list[Draft]:
         return await self._all(
             Draft,
-            f"SELECT {DRAFT} FROM generated_drafts WHERE user_id = %s AND created_at >= %s "
+            f"SELECT {DRAFT} FROM generated_drafts WHERE user_id = %(user)s "
+            "AND created_at >= %(since)s AND (status <> 'pending' OR created_at >= %(pending)s) "
             "ORDER BY created_at DESC, id DESC",
-            (user_id, since),
+            {"user": user_id, "since": since, "pending": pending_since or since},
         )
 
     async def delete_expired(self, now: datetime) -> int:

@@ -99,7 +99,16 @@ class GenerateDrafts:
                     f"drafts need at least {MIN_POSTS_FOR_DRAFTS} processed style posts; "
                     f"you have {trained}",
                 )  # fmt: skip
-            skipped = None if force else await self._reason_to_wait(tx, user_id, user.timezone, now)
+            # Every vote of the learning window, and the recent drafts (the duplicate check's,
+            # which include today's): not the window's unvoted rest, ~450 rows by day 90.
+            history = await tx.drafts.list_since(
+                user_id, now - LEARNING_WINDOW, pending_since=now - DUPLICATE_WINDOW
+            )
+            skipped = (
+                None
+                if force
+                else await self._reason_to_wait(tx, user_id, user.timezone, now, history)
+            )
             if skipped:
                 return GenerationOutcome(drafts=[], skipped=skipped)
             items = await tx.items.list_recent(user_id, now - RECENT_ITEMS)
@@ -109,7 +118,6 @@ class GenerateDrafts:
                     "your sources published nothing usable in the last 24 hours",
                 )  # fmt: skip
             posts = [p.content for p in await tx.style_posts.list_for_user(user_id)]
-            history = await tx.drafts.list_since(user_id, now - LEARNING_WINDOW)
             names = {s.id: s.name for s in await tx.sources.list_for_user(user_id)}
         return _Context(
             items=items, posts=posts, names=names,
@@ -205,13 +213,13 @@ class GenerateDrafts:
         )
 
     async def _reason_to_wait(
-        self, tx: UnitOfWork, user_id: UUID, zone: str, now: datetime
+        self, tx: UnitOfWork, user_id: UUID, zone: str, now: datetime, history: list[Draft]
     ) -> str | None:
         last = await tx.deliveries.last_sent_daily(user_id)
         if last is not None and last.sent_at and last.sent_at > now - EMAILED_RECENTLY:
             return "emailed_recently"
         today = local_date(now, zone)
-        drafts = await tx.drafts.list_since(user_id, now - RECENT_ITEMS)
+        drafts = [d for d in history if d.created_at >= now - RECENT_ITEMS]
         if any(local_date(d.created_at, zone) == today and not d.email_sent_at for d in drafts):
             return "already_generated_today"
         return None

@@ -29,7 +29,8 @@ class ReadStyleProfile:
     async def __call__(self, user_id: UUID) -> StyleProfileView:
         async with self._uow.for_user(user_id) as tx:
             posts = [p.content for p in await tx.style_posts.list_for_user(user_id)]
-            voted = await tx.drafts.list_since(user_id, self._clock.now() - LEARNING_WINDOW)
+            now = self._clock.now()
+            voted = await tx.drafts.list_since(user_id, now - LEARNING_WINDOW, pending_since=now)
         profile = StyleProfile.from_posts(posts)
         preferences = Preferences.from_drafts(voted)
         return StyleProfileView(
