@@ -350,3 +350,39 @@ async def test_counts_for_the_metrics_match_the_lists(uow: UnitOfWorkFactory) ->
     async with uow.system() as tx:
         assert await tx.users.count_active() == len(await tx.users.list_active()) == 2
         assert await tx.sources.count_failing() == 1  # the inactive one's errors do not count
+
+
+async def test_the_sweeps_read_many_creators_in_one_go(uow: UnitOfWorkFactory) -> None:
+    alice, bob, carol = [await _add_user(uow) for _ in range(3)]
+    day = date(2026, 11, 25)
+    for user, posts in ((alice, 3), (bob, 1)):
+        async with uow.for_user(user.id) as tx:
+            for n in range(posts):
+                post = make_post(user.id)
+                if n > 0 or user is bob:  # alice: 2 of her 3 processed; bob: his 1
+                    post.mark_processed(NOW)
+                await tx.style_posts.add(post)
+            await tx.drafts.add(
+                make_draft(user.id, created_at=NOW - timedelta(hours=2)),
+                make_draft(user.id, created_at=NOW - timedelta(days=3)),
+            )
+            await tx.deliveries.claim_daily(
+                EmailDelivery(
+                    id=uuid.uuid4(), user_id=user.id, email_type=EmailKind.DAILY_DRAFTS,
+                    local_date=day if user is alice else day - timedelta(days=1), created_at=NOW,
+                )
+            )  # fmt: skip
+            await tx.commit()
+    everyone = [alice.id, bob.id, carol.id]
+    async with uow.system() as tx:
+        counts = await tx.style_posts.count_processed_each(everyone)
+        stamps = await tx.drafts.stamps_since(everyone, NOW - timedelta(days=1))
+        claims = await tx.deliveries.list_daily([(u, day) for u in everyone])
+        assert await tx.style_posts.count_processed_each([]) == {}
+        assert await tx.drafts.stamps_since([], NOW - timedelta(days=1)) == []
+        assert await tx.deliveries.list_daily([]) == []
+    assert counts == {alice.id: 2, bob.id: 1}
+    assert sorted((s.user_id, s.created_at) for s in stamps) == sorted(
+        (u, NOW - timedelta(hours=2)) for u in (alice.id, bob.id)
+    )
+    assert [(c.user_id, c.local_date) for c in claims] == [(alice.id, day)]

@@ -10,7 +10,7 @@ from types import TracebackType
 from typing import Protocol, Self
 from uuid import UUID
 
-from creatorpulse.domain.model.drafts import Draft, Feedback
+from creatorpulse.domain.model.drafts import Draft, DraftStamp, Feedback
 from creatorpulse.domain.model.emails import EmailDelivery
 from creatorpulse.domain.model.feed_state import FeedFetchState
 from creatorpulse.domain.model.items import SourceItem
@@ -76,6 +76,9 @@ class StylePostRepository(Protocol):
     async def list_for_user(self, user_id: UUID) -> list[StylePost]: ...
     async def count_for_user(self, user_id: UUID) -> int: ...
     async def count_processed(self, user_id: UUID) -> int: ...
+    async def count_processed_each(self, user_ids: Sequence[UUID]) -> dict[UUID, int]:
+        """Processed posts per user, for many users in one go (a user with none is absent)."""
+
     async def hashes_for_user(self, user_id: UUID) -> set[str]: ...
 
 
@@ -137,6 +140,8 @@ class DraftRepository(Protocol):
         `pending_since` when given (learning needs every vote but only the recent rest)."""
 
     async def delete_expired(self, now: datetime) -> int: ...
+    async def stamps_since(self, user_ids: Sequence[UUID], since: datetime) -> list[DraftStamp]:
+        """When these users' drafts since `since` were written and emailed (the sweeps')."""
 
 
 class FeedbackRepository(Protocol):
@@ -157,6 +162,9 @@ class DeliveryRepository(Protocol):
 
     async def get(self, delivery_id: UUID) -> EmailDelivery | None: ...
     async def get_daily(self, user_id: UUID, day: date) -> EmailDelivery | None: ...
+    async def list_daily(self, days: Sequence[tuple[UUID, date]]) -> list[EmailDelivery]:
+        """The daily emails claimed for these (user, local date) pairs, in one go."""
+
     async def get_by_message_id(self, message_id: str) -> EmailDelivery | None: ...
     async def update(self, delivery: EmailDelivery) -> None: ...
     async def last_sent_daily(self, user_id: UUID) -> EmailDelivery | None: ...

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime
 from uuid import UUID
@@ -155,6 +156,14 @@ class MemoryStylePosts(_Repo, storage.StylePostRepository):
     async def count_processed(self, user_id: UUID) -> int:
         rows = self._tx.rows("style_posts", copies=False)
         return sum(1 for p in rows if p.user_id == user_id and p.processed)
+
+    async def count_processed_each(self, user_ids: Sequence[UUID]) -> dict[UUID, int]:
+        wanted = set(user_ids)
+        found = Counter(
+            p.user_id for p in self._tx.rows("style_posts", copies=False)
+            if p.processed and p.user_id in wanted
+        )  # fmt: skip
+        return dict(found)
 
     async def hashes_for_user(self, user_id: UUID) -> set[str]:
         rows = self._tx.rows("style_posts", copies=False)

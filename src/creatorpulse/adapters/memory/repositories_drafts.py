@@ -7,7 +7,7 @@ from datetime import date, datetime
 from uuid import UUID
 
 from creatorpulse.adapters.memory.repositories import _Repo
-from creatorpulse.domain.model.drafts import Draft, DraftStatus, Feedback
+from creatorpulse.domain.model.drafts import Draft, DraftStamp, DraftStatus, Feedback
 from creatorpulse.domain.model.emails import DeliveryStatus, EmailDelivery, EmailKind
 from creatorpulse.domain.model.style_jobs import StyleJob
 from creatorpulse.ports import storage
@@ -52,6 +52,14 @@ class MemoryDrafts(_Repo, storage.DraftRepository):
         ]  # fmt: skip
         return sorted(mine, key=lambda d: (d.created_at, str(d.id)), reverse=True)
 
+    async def stamps_since(self, user_ids: Sequence[UUID], since: datetime) -> list[DraftStamp]:
+        wanted = set(user_ids)
+        return [
+            DraftStamp(user_id=d.user_id, created_at=d.created_at, email_sent_at=d.email_sent_at)
+            for d in self._tx.rows("drafts", copies=False)
+            if d.user_id in wanted and d.created_at >= since
+        ]
+
     async def delete_expired(self, now: datetime) -> int:
         expired = [d.id for d in self._tx.rows("drafts", copies=False) if d.is_expired(now)]
         for draft_id in expired:
@@ -91,6 +99,13 @@ class MemoryDeliveries(_Repo, storage.DeliveryRepository):
     async def get(self, delivery_id: UUID) -> EmailDelivery | None:
         found: EmailDelivery | None = self._tx.get("deliveries", delivery_id)
         return found
+
+    async def list_daily(self, days: Sequence[tuple[UUID, date]]) -> list[EmailDelivery]:
+        wanted = set(days)
+        return [
+            d for d in self._tx.rows("deliveries")
+            if d.email_type is EmailKind.DAILY_DRAFTS and (d.user_id, d.local_date) in wanted
+        ]  # fmt: skip
 
     async def get_daily(self, user_id: UUID, day: date) -> EmailDelivery | None:
         return next(

@@ -185,6 +185,14 @@ class PgStylePosts(PgRepository, storage.StylePostRepository):
         found: int = await self._scalar(query, (user_id,))
         return found
 
+    async def count_processed_each(self, user_ids: Sequence[UUID]) -> dict[UUID, int]:
+        rows = await self._rows(
+            "SELECT user_id, count(*) AS n FROM user_style_posts "
+            "WHERE user_id = ANY(%s) AND processed GROUP BY user_id",
+            (list(user_ids),),
+        )
+        return {row["user_id"]: row["n"] for row in rows}
+
     async def hashes_for_user(self, user_id: UUID) -> set[str]:
         query = "SELECT content_hash FROM user_style_posts WHERE user_id = %s"
         return {row["content_hash"] for row in await self._rows(query, (user_id,))}

@@ -11,7 +11,7 @@ import msgspec
 from psycopg.types.json import Jsonb
 
 from creatorpulse.adapters.postgres.rows import PgRepository, fields, translated
-from creatorpulse.domain.model.drafts import DRAFT_EXPIRY, Draft, Feedback
+from creatorpulse.domain.model.drafts import DRAFT_EXPIRY, Draft, DraftStamp, Feedback
 from creatorpulse.domain.model.emails import EmailDelivery
 from creatorpulse.domain.model.style_jobs import StyleJob
 from creatorpulse.ports import storage
@@ -103,6 +103,14 @@ class PgDrafts(PgRepository, storage.DraftRepository):
             {"user": user_id, "since": since, "pending": pending_since or since},
         )
 
+    async def stamps_since(self, user_ids: Sequence[UUID], since: datetime) -> list[DraftStamp]:
+        return await self._all(
+            DraftStamp,
+            "SELECT user_id, created_at, email_sent_at FROM generated_drafts "
+            "WHERE user_id = ANY(%s) AND created_at >= %s",
+            (list(user_ids), since),
+        )
+
     async def delete_expired(self, now: datetime) -> int:
         return await self._execute(
             "DELETE FROM generated_drafts WHERE status = 'pending' AND created_at <= %s",
@@ -169,6 +177,15 @@ class PgDeliveries(PgRepository, storage.DeliveryRepository):
             f"SELECT {DELIVERY} FROM email_delivery_log WHERE user_id = %s "
             "AND email_type = 'daily_drafts' AND local_date = %s",
             (user_id, day),
+        )
+
+    async def list_daily(self, days: Sequence[tuple[UUID, date]]) -> list[EmailDelivery]:
+        return await self._all(
+            EmailDelivery,
+            f"SELECT {', '.join(f'd.{c}' for c in DELIVERY.split(', '))} "
+            "FROM email_delivery_log d JOIN unnest(%s::uuid[], %s::date[]) AS w(user_id, day) "
+            "ON d.user_id = w.user_id AND d.local_date = w.day WHERE d.email_type = 'daily_drafts'",
+            ([user for user, _ in days], [day for _, day in days]),
         )
 
     async def get_by_message_id(self, message_id: str) -> EmailDelivery | None:

@@ -60,6 +60,14 @@ def validate_score(raw: float, field: str = "engagement_score") -> float:
     return round(raw, 1)
 
 
+class DraftStamp(msgspec.Struct, frozen=True, kw_only=True):
+    """When a draft was written and emailed: all a sweep needs of it."""
+
+    user_id: UUID
+    created_at: datetime
+    email_sent_at: datetime | None
+
+
 class Draft(msgspec.Struct, kw_only=True):
     id: UUID
     user_id: UUID
