@@ -156,6 +156,9 @@ def ready(port: int) -> tuple[int, str, float]:
     return status, body, time.monotonic() - started
 
 
+HELD = 2  # emails held back until the database outage (fewer than the bulk queue's 4 slots)
+
+
 class OutageRun:
     def __init__(self, workdir: Path, seed: int, outage: float) -> None:
         self.workdir, self.rng, self.outage = workdir, random.Random(seed), outage
@@ -228,13 +231,22 @@ class OutageRun:
         api = spawn(["api", "--port", str(self.port)], self.env, self.log)
         worker = spawn(["worker"], self.env, self.log)
         first = users // 2
-        later = [user_id for _, user_id in sorted(seeded.items())[first:]]
+        cohort = [user_id for _, user_id in sorted(seeded.items())]
+        later = cohort[first:]
         self._switch(later, on=False)
+        # Two of the first cohort's emails wait on a row lock (their delivery claim's foreign key
+        # check) until the database goes down, so the outage always finds sends in flight: with
+        # a fixed count of emails as the trigger, a fast worker sent them all before the stop.
+        held = cohort[max(0, first - HELD) : first]
+        blocker = psycopg.connect(self.pg.url)
         try:
+            blocker.execute("SELECT 1 FROM users WHERE id = ANY(%s) FOR UPDATE", (held,))
             wait_for_port(self.port, within=60)
             self.sweep()
-            self._until(lambda: self.sent() >= max(1, first // 5), worker, within)
-            database = self.outage_of(self.pg, first)
+            self._until(lambda: self.sent() >= first - len(held), worker, within)
+            database = self.outage_of(self.pg, first)  # ends the blocker's session too
+            with contextlib.suppress(psycopg.Error):
+                blocker.close()
             self._until(lambda: self.sent() >= first, worker, within)
             self._switch(later, on=True)
             self.sweep()  # NATS goes down at once, holding the sweep (and what it enqueued)
@@ -243,6 +255,8 @@ class OutageRun:
             self._until(lambda: self._all_marked(seeded), worker, within)
             time.sleep(1.0)  # a duplicate task would write a second email now
         finally:
+            with contextlib.suppress(psycopg.Error):
+                blocker.close()
             stop(worker)
             stop(api)
         return database, queue

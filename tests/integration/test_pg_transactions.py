@@ -3,6 +3,7 @@ scoped or half-finished connection back to the pool, whatever happened inside.""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 
 import psycopg
@@ -122,3 +123,30 @@ async def test_a_lock_connection_broken_while_idle_is_replaced(
         )
     async with uow.exclusive("daily-email:a") as mine:
         assert mine, "a new connection took the lock"
+
+
+async def test_connections_lost_with_the_server_are_replaced_after_the_first_failure(
+    pg_clean: str,
+) -> None:
+    """A restart (here: every app backend terminated) kills the pool's idle connections too;
+    without a check each would be handed out in turn and fail its own unit of work."""
+    database = Database(pg_clean, max_connections=4)
+    uow = await database.open()
+    try:
+        held = [await uow.pool.getconn() for _ in range(4)]  # the pool now keeps four
+        for conn in held:
+            await uow.pool.putconn(conn)
+        with psycopg.connect(pg_clean, autocommit=True) as owner:
+            owner.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE usename = 'creatorpulse_app'"
+            )
+        with pytest.raises(psycopg.OperationalError):
+            async with uow.system() as tx:
+                await tx.users.count_active()
+        await asyncio.sleep(0.5)  # a retry's back-off; the pool is checked meanwhile
+        for _ in range(4):
+            async with uow.system() as tx:
+                assert await tx.users.count_active() == 0
+    finally:
+        await database.close()

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from types import TracebackType
 from typing import Any, Self
 from uuid import UUID
 
+import structlog
 from psycopg import AsyncConnection, OperationalError
 from psycopg.pq import TransactionStatus
 from psycopg_pool import AsyncConnectionPool
@@ -18,6 +21,7 @@ from creatorpulse.adapters.postgres.jobs import PgDeadLetters, PgJobClaims
 from creatorpulse.adapters.postgres.transaction import LazyTransaction, Statement
 from creatorpulse.ports.storage import UnitOfWork, UnitOfWorkFactory
 
+log = structlog.get_logger("creatorpulse.storage")
 SYSTEM_ROLE = "creatorpulse_system"
 # Connections are in autocommit mode; LazyTransaction opens and ends transactions itself.
 _TRY_LOCK = "SELECT pg_try_advisory_lock(hashtextextended(%s, 0))"
@@ -46,9 +50,11 @@ def _opening(scope: UUID | None, read_only: bool) -> list[Statement]:
 
 class PgUnitOfWork(UnitOfWork):
     def __init__(
-        self, pool: AsyncConnectionPool[Any], scope: UUID | None, *, read_only: bool = False
-    ) -> None:
+        self, pool: AsyncConnectionPool[Any], scope: UUID | None, *, read_only: bool = False,
+        on_lost: Callable[[], None] | None = None,
+    ) -> None:  # fmt: skip
         self._pool, self._scope, self._read_only = pool, scope, read_only
+        self._on_lost = on_lost
         self._tx: LazyTransaction | None = None
 
     async def __aenter__(self) -> Self:
@@ -85,7 +91,10 @@ class PgUnitOfWork(UnitOfWork):
         try:
             await tx.rollback()  # whatever was not committed is dropped
         finally:
-            await self._pool.putconn(tx.conn)
+            lost = tx.conn.broken
+            await self._pool.putconn(tx.conn)  # a broken one is discarded
+            if lost and self._on_lost is not None:
+                self._on_lost()
 
     async def commit(self) -> None:
         assert self._tx is not None, "commit() outside the transaction block"
@@ -100,12 +109,26 @@ class PgUnitOfWorkFactory(UnitOfWorkFactory):
     def __init__(self, pool: AsyncConnectionPool[Any], conninfo: str | None = None) -> None:
         self.pool = pool
         self._locks = LockConnections(conninfo or str(pool.conninfo))
+        self._checking: asyncio.Task[None] | None = None
 
     def for_user(self, user_id: UUID, *, read_only: bool = False) -> PgUnitOfWork:
-        return PgUnitOfWork(self.pool, user_id, read_only=read_only)
+        return PgUnitOfWork(self.pool, user_id, read_only=read_only, on_lost=self._lost)
 
     def system(self) -> PgUnitOfWork:
-        return PgUnitOfWork(self.pool, None)
+        return PgUnitOfWork(self.pool, None, on_lost=self._lost)
+
+    def _lost(self) -> None:
+        """A connection broke (the server restarted, or dropped it): the idle ones in the pool
+        most likely died with it, and would be handed out one by one to fail each its own unit
+        of work (a task retried five times met five of them). Test them all now, once."""
+        if self._checking is None or self._checking.done():
+            self._checking = asyncio.get_running_loop().create_task(self._check())
+
+    async def _check(self) -> None:
+        try:
+            await self.pool.check()
+        except Exception as error:  # the server may still be down: the pool reconnects later
+            log.warning("pool_check_failed", error=repr(error))
 
     @asynccontextmanager
     async def exclusive(self, key: str) -> AsyncIterator[bool]:
@@ -135,6 +158,10 @@ class PgUnitOfWorkFactory(UnitOfWorkFactory):
             await self._locks.give_back(conn)
 
     async def close(self) -> None:
+        if self._checking is not None:
+            self._checking.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._checking
         await self._locks.close()
 
 
