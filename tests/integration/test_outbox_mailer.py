@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import email.policy
+import os
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.parser import BytesParser
@@ -144,6 +145,26 @@ async def test_an_email_written_before_the_sent_markers_is_not_sent_again(tmp_pa
     assert await mailer.sent_message_id(DELIVERY) == f"<{DELIVERY}@creatorpulse.local>"
     await mailer.send(daily())
     assert listing(tmp_path) == [legacy.name]
+
+
+async def test_sending_never_lists_the_directory_once_it_is_marked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The check per send is one marker read: a listing per send made a day's run quadratic."""
+    (tmp_path / "notes.eml").write_text("not one of ours")  # no delivery id: no marker
+    mailer = OutboxMailer(tmp_path, SENDER, clock=TickingClock(NOW))
+    await mailer.send(daily(UUID(int=1)))
+
+    def no_listing(*_: object) -> None:
+        raise AssertionError("the outbox directory was listed")
+
+    monkeypatch.setattr(Path, "glob", no_listing)
+    monkeypatch.setattr(Path, "iterdir", no_listing)
+    for n in range(2, 5):
+        await mailer.send(daily(UUID(int=n)))
+        assert await mailer.sent_message_id(UUID(int=n)) is not None
+    assert await mailer.sent_message_id(UUID(int=99)) is None
+    assert sorted(os.listdir(tmp_path / ".sent")) == [str(UUID(int=n)) for n in range(1, 5)]
 
 
 async def test_a_crash_between_the_marker_and_the_file_is_written_on_retry(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import shutil
 import tempfile
 import threading
 from datetime import UTC, datetime
@@ -29,7 +30,8 @@ class OutboxMailer(Mailer):
 
     Which deliveries were written is kept as one small file per delivery id under `.sent/`,
     naming its email: checking it costs the same with ten files or a hundred thousand, where
-    matching the directory listing grew with every email (13 ms at 10,000).
+    matching the directory listing grew with every email (13 ms at 10,000). An outbox written
+    before the markers gets them once, when first used; from then on no marker means not sent.
     """
 
     def __init__(self, directory: Path, sender: str, clock: Clock | None = None) -> None:
@@ -37,6 +39,7 @@ class OutboxMailer(Mailer):
         self._sender = sender
         self._clock = clock or _SystemClock()
         self._lock = threading.Lock()  # the existence check and the write happen as one step
+        self._marked = False  # every email in the directory has its marker
 
     async def send(self, email: OutgoingEmail) -> str:
         now = self._clock.now().astimezone(UTC)
@@ -65,11 +68,31 @@ class OutboxMailer(Mailer):
         return self._directory / ".sent" / str(delivery_id)
 
     def _written(self, delivery_id: UUID) -> bool:
+        self._mark_older_emails()
         try:
             name = self._marker(delivery_id).read_text("utf-8").strip()
-        except FileNotFoundError:  # or written before the markers: look for it by name
-            return any(self._directory.glob(f"*-{delivery_id}.eml"))
+        except FileNotFoundError:
+            return False
         return bool(name) and (self._directory / name).exists()
+
+    def _mark_older_emails(self) -> None:
+        """Markers for emails written before there were markers, made once per directory: built
+        aside and renamed into place, so a process never sees half of them. Looking each email
+        up by name instead scanned the whole directory per send (quadratic over a day's run)."""
+        if self._marked:
+            return
+        sent = self._directory / ".sent"
+        if not sent.is_dir():
+            self._directory.mkdir(parents=True, exist_ok=True)
+            staging = Path(tempfile.mkdtemp(dir=self._directory, prefix=".sent-"))
+            for path in self._directory.glob("*.eml"):
+                with contextlib.suppress(ValueError):  # not one of ours: no delivery id
+                    (staging / str(UUID(path.stem[-36:]))).write_text(path.name, "utf-8")
+            try:
+                staging.rename(sent)
+            except OSError:  # another process made them first
+                shutil.rmtree(staging, ignore_errors=True)
+        self._marked = True
 
     def _write_once(self, delivery_id: UUID, name: str, data: bytes) -> None:
         self._directory.mkdir(parents=True, exist_ok=True)
