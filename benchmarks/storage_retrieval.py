@@ -266,6 +266,12 @@ async def measure(
             await app.rollback()
             return rows
 
+        async def round_trip(_: Query) -> list[Any]:
+            # The floor under every path: one empty statement there and back (Unix socket).
+            async with bare.cursor() as cur:
+                await cur.execute("SELECT 1")
+                return await cur.fetchall()
+
         async def server_seconds(statement: str, query: Query) -> float:
             async with bare.cursor() as cur:
                 await cur.execute(
@@ -298,6 +304,7 @@ async def measure(
             ("bare SQL, no embedding returned", bare_lean),
             ("BEGIN, set_config, SELECT, ROLLBACK: 4 round trips", rls_transaction),
             ("pipelined, no embedding, distance once", rls_pipelined_lean),
+            ("one round trip (SELECT 1)", round_trip),
         ]
         timings = [Timings(label, []) for label, _ in paths]
         server = Timings("server execution time (EXPLAIN ANALYZE)", [])
