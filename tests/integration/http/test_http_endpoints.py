@@ -114,7 +114,7 @@ async def test_every_endpoint_answers_the_contracts_envelope_and_shapes(api: Api
     settings = assert_ok(changed, 200, "UserSettingsResponse")
     assert settings["delivery_time"] == "07:30:00" and settings["email_notifications"] is False
     stats = assert_ok(await c.get("/v1/dashboard/stats", headers=h), 200, "DashboardStatsResponse")
-    assert stats["total_drafts"] == outcome["drafts_generated"]
+    assert stats["total_drafts"] == stats["drafts_this_week"] == outcome["drafts_generated"]
     assert stats["positive_feedback"] == 1 and stats["active_sources"] == 3
 
     # sign out, then the same token is refused

@@ -69,7 +69,7 @@ class ReadDrafts:
         week_ago = self._clock.now() - timedelta(days=7)
         async with self._uow.for_user(user_id, read_only=True) as tx:
             _, total = await tx.drafts.list_page(user_id, 1, 1)
-            this_week = len(await tx.drafts.list_since(user_id, week_ago))
+            this_week = len(await tx.drafts.stamps_since([user_id], week_ago))  # no texts
             votes = await tx.feedback.list_for_user(user_id)
             sources = await tx.sources.list_for_user(user_id)
         positive = sum(v.feedback_type is FeedbackType.POSITIVE for v in votes)
