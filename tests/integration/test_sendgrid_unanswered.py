@@ -30,7 +30,9 @@ async def _send_twice(fake: SendGridFake) -> tuple[SendGridFake, DeliveryStatus]
         await tx.drafts.add(make_draft(user.id, created_at=NOON))
         await tx.commit()
     with sendgrid_server(fake) as (base_url, _):
-        mailer = SendGridMailer(API_KEY, SENDER, base_url=base_url, timeout=0.3)
+        # The hang (3 s) outlasts the client's timeout (1 s) by far, and the retry's answer must
+        # come within it: 0.3 s against 1 s failed once on a busy 2-core CI machine.
+        mailer = SendGridMailer(API_KEY, SENDER, base_url=base_url, timeout=1.0)
         send = SendDailyEmail(uow, mailer, clock, RandomIds(), SecretTokens(), "https://cp.example")
         with pytest.raises(UpstreamError, match="did not answer"):
             await send(user.id)
@@ -41,7 +43,7 @@ async def _send_twice(fake: SendGridFake) -> tuple[SendGridFake, DeliveryStatus]
 
 async def test_a_timed_out_send_that_went_out_is_marked_sent_not_sent_again() -> None:
     fake, status = await _send_twice(
-        SendGridFake(script=deque(["deliver_then_hang"]), faults=Faults(0, (), hang=1.0))
+        SendGridFake(script=deque(["deliver_then_hang"]), faults=Faults(0, (), hang=3.0))
     )
     assert fake.delivered_to() == {"creator@example.com": 1}
     assert status is DeliveryStatus.SENT
@@ -50,7 +52,7 @@ async def test_a_timed_out_send_that_went_out_is_marked_sent_not_sent_again() ->
 
 async def test_a_timed_out_send_that_never_went_out_is_sent_on_retry() -> None:
     fake, status = await _send_twice(
-        SendGridFake(script=deque(["hang"]), faults=Faults(0, (), hang=1.0))
+        SendGridFake(script=deque(["hang"]), faults=Faults(0, (), hang=3.0))
     )
     assert fake.delivered_to() == {"creator@example.com": 1}
     assert status is DeliveryStatus.SENT
@@ -60,7 +62,7 @@ async def test_a_timed_out_send_that_never_went_out_is_sent_on_retry() -> None:
 async def test_without_activity_search_an_unanswered_send_may_arrive_twice() -> None:
     """The documented limit: SendGrid's Mail Send has no idempotency key."""
     fake, _ = await _send_twice(
-        SendGridFake(script=deque(["deliver_then_hang"]), faults=Faults(0, (), hang=1.0),
+        SendGridFake(script=deque(["deliver_then_hang"]), faults=Faults(0, (), hang=3.0),
                      activity_search=False)
     )  # fmt: skip
     assert fake.delivered_to() == {"creator@example.com": 2}
