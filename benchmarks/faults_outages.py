@@ -246,8 +246,6 @@ class OutageRun:
             self.sweep()
             self._until(lambda: self.sent() >= max(1, (first - len(held)) // 5), worker, within)
             database = self.outage_of(self.pg, first)  # ends the blocker's session too
-            with contextlib.suppress(psycopg.Error):
-                blocker.close()
             self._until(lambda: self.sent() >= first, worker, within)
             self._switch(later, on=True)
             self.sweep()  # NATS goes down at once, holding the sweep (and what it enqueued)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from functools import lru_cache
 from typing import assert_never
 from urllib.parse import quote, urlsplit
 
@@ -61,7 +60,6 @@ def render(message: Email) -> RenderedEmail:
             assert_never(message)
 
 
-@lru_cache(maxsize=16)  # the text and the HTML body each link a draft: quoted once (~0.2 ms)
 def linkedin_share_url(content: str) -> str:
     return LINKEDIN_SHARE + quote(content, safe="")
 
@@ -84,11 +82,13 @@ def _daily(message: DailyDraftsEmail) -> RenderedEmail:
     noun = "draft" if count == 1 else "drafts"
     subject = f"Your {count} LinkedIn {noun} for {short_date(message.local_date)}"
     intro = "Pick the ones that sound like you: 👍 keeps a draft, 👎 teaches us what to skip."
-    cards = "".join(_draft_html(i, count, d) for i, d in enumerate(message.drafts, 1))
+    # Each draft's share link is quoted once (~0.2 ms) for both bodies.
+    shared = [(d, linkedin_share_url(d.content)) for d in message.drafts]
+    cards = "".join(_draft_html(i, count, d, share) for i, (d, share) in enumerate(shared, 1))
     body = Safe(heading(subject) + paragraph(esc(intro)) + cards)
     footer = _footer_html(message.settings_url, message.unsubscribe_url)
     texts = [subject, "", intro, ""]
-    texts += [_draft_text(i, count, d) for i, d in enumerate(message.drafts, 1)]
+    texts += [_draft_text(i, count, d, share) for i, (d, share) in enumerate(shared, 1)]
     texts.append(_footer_text(message.settings_url, message.unsubscribe_url))
     return RenderedEmail(
         subject=subject,
@@ -109,7 +109,7 @@ def _source_label(draft: DraftInEmail) -> str | None:
     return None
 
 
-def _draft_html(index: int, count: int, draft: DraftInEmail) -> Safe:
+def _draft_html(index: int, count: int, draft: DraftInEmail, share_url: str) -> Safe:
     meta = f"Draft {index} of {count}"
     label = _source_label(draft)
     if label is not None:
@@ -121,7 +121,7 @@ def _draft_html(index: int, count: int, draft: DraftInEmail) -> Safe:
     actions = Safe(
         button(draft.approve_url, "👍 Use this", background=POSITIVE)
         + button(draft.reject_url, "👎 Not for me", background=MUTED, outline=True)
-        + button(linkedin_share_url(draft.content), "Open in LinkedIn", outline=True)
+        + button(share_url, "Open in LinkedIn", outline=True)
     )
     content = paragraph(
         Safe(f'<span style="word-break:break-word;">{multiline(draft.content)}</span>')
@@ -135,7 +135,7 @@ def _draft_html(index: int, count: int, draft: DraftInEmail) -> Safe:
     )
 
 
-def _draft_text(index: int, count: int, draft: DraftInEmail) -> str:
+def _draft_text(index: int, count: int, draft: DraftInEmail, share_url: str) -> str:
     label = _source_label(draft)
     lines = [f"--- Draft {index} of {count} ---"]
     if label is not None:
@@ -148,7 +148,7 @@ def _draft_text(index: int, count: int, draft: DraftInEmail) -> str:
         "",
         f"👍 Use this: {draft.approve_url}",
         f"👎 Not for me: {draft.reject_url}",
-        f"Open in LinkedIn: {linkedin_share_url(draft.content)}",
+        f"Open in LinkedIn: {share_url}",
         "",
     ]
     return "\n".join(lines)

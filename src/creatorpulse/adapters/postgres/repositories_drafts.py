@@ -182,9 +182,8 @@ class PgDeliveries(PgRepository, storage.DeliveryRepository):
     async def list_daily(self, days: Sequence[tuple[UUID, date]]) -> list[EmailDelivery]:
         return await self._all(
             EmailDelivery,
-            f"SELECT {', '.join(f'd.{c}' for c in DELIVERY.split(', '))} "
-            "FROM email_delivery_log d JOIN unnest(%s::uuid[], %s::date[]) AS w(user_id, day) "
-            "ON d.user_id = w.user_id AND d.local_date = w.day WHERE d.email_type = 'daily_drafts'",
+            f"SELECT {DELIVERY} FROM email_delivery_log WHERE email_type = 'daily_drafts' "
+            "AND (user_id, local_date) IN (SELECT * FROM unnest(%s::uuid[], %s::date[]))",
             ([user for user, _ in days], [day for _, day in days]),
         )
 

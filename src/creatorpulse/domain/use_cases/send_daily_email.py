@@ -56,14 +56,15 @@ class SendDailyEmail:
         now = self._clock.now()
         async with self._uow.for_user(user_id) as tx:
             user, existing = await self._today(tx, user_id, now)
-            unconfirmed = existing is not None and not existing.done and existing.attempts > 0
+            tried = existing is not None and not existing.done and existing.attempts > 0
+            unconfirmed = existing if tried else None
             prepared = None if unconfirmed else await self._prepare(tx, user, existing, now, force)
-        if unconfirmed and existing is not None:
+        if unconfirmed is not None:
             # An attempt may have sent this claim and crashed before marking it: ask the mailer
             # before sending again (rare, so the day is read once more afterwards).
-            accepted = await self._mailer.sent_message_id(existing.id)
+            accepted = await self._mailer.sent_message_id(unconfirmed.id)
             if accepted is not None:
-                return await self._finish(user_id, existing.id, accepted)
+                return await self._finish(user_id, unconfirmed.id, accepted)
             async with self._uow.for_user(user_id) as tx:
                 user, existing = await self._today(tx, user_id, now)
                 prepared = await self._prepare(tx, user, existing, now, force)
