@@ -2,8 +2,8 @@
 
 Loads users x chunks random, seeded, L2-normalised 768-dim vectors into a throwaway embedded
 PostgreSQL (binary COPY as the owner), then times `PgUnitOfWorkFactory.for_user(uid,
-read_only=True)` → `tx.style_chunks.nearest(uid, q, 5)` (how GenerateDrafts reads) for random
-users, checks recall@5 against a brute-force
+read_only=True)` → `tx.style_chunks.nearest(uid, q, 5)` for random users, on uvloop as the worker
+runs (`entrypoints.worker.runtime.run`), checks recall@5 against a brute-force
 pure-Python search over that user's vectors, and breaks the latency down (bare SQL, result
 format, RLS transaction, server execution time) so what dominates is visible.
 
@@ -13,7 +13,6 @@ format, RLS transaction, server execution time) so what dominates is visible.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import hashlib
 import math
 import operator
@@ -36,6 +35,7 @@ from benchmarks.common import Figure, embedded_database, percentile, verdict
 from creatorpulse.adapters.postgres.database import Database
 from creatorpulse.adapters.postgres.embedded import as_role
 from creatorpulse.adapters.postgres.migrate import APP_ROLE
+from creatorpulse.entrypoints.worker.runtime import run_loop
 
 NAME = "storage_retrieval"
 DIM = 768
@@ -43,7 +43,8 @@ TOP_K = 5
 P50_GOAL_MS = 1.0
 RECALL_GOAL = 1.0
 WARMUP = 20
-# The statement PgStyleChunks.nearest sends (kept in step with repositories.py by hand).
+# The search PgStyleChunks.nearest runs, through the style_nearest function (migration 0011;
+# kept in step by hand), with the embedding returned too.
 NEAREST_SQL = (
     "SELECT id, user_id, style_post_id, content, embedding, created_at, "
     "1 - (embedding <=> %(q)s) AS similarity FROM style_vectors "
@@ -383,7 +384,7 @@ def run(argv: Sequence[str] | None = None) -> list[Figure]:
             print(f"  what-if: embedding column STORAGE {args.storage.upper()}")
         seconds = load(owner_url, data)
         print(f"  load + ANALYZE: {seconds:.1f} s ({total / seconds:,.0f} vectors/s, binary COPY)")
-        measured = asyncio.run(measure(owner_url, warmup, queries))
+        measured = run_loop(measure(owner_url, warmup, queries))  # the worker's event loop
 
     hits, worst_gap = 0, 0.0
     for user, query, found in zip(measured_users, queries, measured["results"], strict=True):

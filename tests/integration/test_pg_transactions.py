@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 import psycopg
 import pytest
 
-from builders import make_draft, make_user
+from builders import make_chunk, make_draft, make_post, make_user
 from creatorpulse.adapters.postgres.database import Database
 from creatorpulse.adapters.postgres.unit_of_work import PgUnitOfWorkFactory
 
@@ -65,6 +65,40 @@ async def test_a_read_only_unit_of_work_refuses_writes_and_reads_on(
     async with uow.for_user(alice.id, read_only=True) as tx:
         assert await tx.drafts.list_page(alice.id, 1, 10) == ([], 0)
     assert await _pooled_state(uow) == ("creatorpulse_app", "", "0")
+
+
+async def test_a_read_only_search_is_one_statement_scoped_to_its_user(
+    uow: PgUnitOfWorkFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    alice, bob = make_user(), make_user()
+    post = make_post(alice.id)
+    async with uow.system() as tx:
+        await tx.users.add(alice)
+        await tx.users.add(bob)
+        await tx.style_posts.add(post)
+        await tx.style_chunks.replace_for_post(
+            post.id, [make_chunk(alice.id, post.id, [0.5] * 768)]
+        )
+        await tx.commit()
+    sent: list[str] = []
+    execute = psycopg.AsyncCursor.execute
+
+    async def counted(self: psycopg.AsyncCursor[object], query: str, *args: object, **kw: object):
+        sent.append(str(query))
+        return await execute(self, query, *args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(psycopg.AsyncCursor, "execute", counted)
+    async with uow.for_user(alice.id, read_only=True) as tx:
+        found = await tx.style_chunks.nearest(alice.id, [0.5] * 768, 5)
+    assert [chunk.user_id for chunk, _ in found] == [alice.id]
+    assert len(sent) == 1 and "style_nearest" in sent[0]  # no opening, no ROLLBACK
+    assert await _pooled_state(uow) == ("creatorpulse_app", "", "0")
+    async with uow.for_user(bob.id, read_only=True) as tx:
+        assert await tx.style_chunks.nearest(alice.id, [0.5] * 768, 5) == []
+    async with uow.for_user(alice.id) as tx:  # in a read-write transaction, as any statement
+        await tx.drafts.add(make_draft(alice.id))
+        assert len(await tx.style_chunks.nearest(alice.id, [0.5] * 768, 5)) == 1
+        await tx.commit()
 
 
 async def test_commit_keeps_the_writes_and_later_statements_stay_scoped(

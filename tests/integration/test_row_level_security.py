@@ -273,6 +273,30 @@ async def test_raw_sql_as_the_service_role_sees_no_other_users_rows(pg_clean: st
         assert everyone == (2,)
 
 
+async def test_style_nearest_reads_only_within_the_scope_it_is_given(pg_clean: str) -> None:
+    """The search function (migration 0011) sets its own scope: it never reaches past it, and
+    without one it finds nothing, as any other statement of the service role."""
+    database = Database(pg_clean, max_connections=2)
+    uow = await database.open()
+    alice, bob = await _populate(uow), await _populate(uow)
+    await database.close()
+    query = "SELECT count(*) FROM style_nearest(%s, %s, %s::vector, 5)"
+    vector = "[" + ",".join(["0.5"] * 768) + "]"
+    async with await psycopg.AsyncConnection.connect(
+        as_role(pg_clean, "creatorpulse_app"), autocommit=True
+    ) as conn:
+        for scope, owner, found in (
+            (alice.user.id, alice.user.id, 1),
+            (alice.user.id, bob.user.id, 0),
+            (None, bob.user.id, 0),
+        ):
+            row = await (await conn.execute(query, (scope, owner, vector))).fetchone()
+            assert row == (found,), (scope, owner)
+        # The scope lasted the call: the connection is unscoped again.
+        row = await (await conn.execute("SELECT current_setting('app.user_id', true)")).fetchone()
+        assert row is not None and row[0] in (None, "")
+
+
 async def test_a_reused_connection_carries_no_user_over(pg_clean: str) -> None:
     database = Database(pg_clean, max_connections=1)  # one connection: every tx reuses it
     uow = await database.open()

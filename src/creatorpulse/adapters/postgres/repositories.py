@@ -9,7 +9,7 @@ from uuid import UUID
 import msgspec
 from pgvector import Vector
 
-from creatorpulse.adapters.postgres.rows import PgRepository, fields
+from creatorpulse.adapters.postgres.rows import PgRepository, fields, translated
 from creatorpulse.domain.model.sources import Source, SourceType
 from creatorpulse.domain.model.style import StyleChunk, StylePost
 from creatorpulse.domain.model.tokens import ActionToken, TokenPurpose
@@ -218,18 +218,22 @@ class PgStyleChunks(PgRepository, storage.StyleChunkRepository):
         self, user_id: UUID, vector: Sequence[float], limit: int
     ) -> list[tuple[StyleChunk, float]]:
         # Exact search over one user's rows (PRODUCT decision 6); the distance is computed once
-        # and the vectors stay in the database: callers need the text and the similarity.
-        rows = await self._rows(
-            "SELECT id, user_id, style_post_id, content, created_at, "
-            "embedding <=> %(q)s AS distance FROM style_vectors "
-            "WHERE user_id = %(user)s ORDER BY distance, id LIMIT %(limit)s",
-            {"q": Vector(list(vector)), "user": user_id, "limit": limit},
-        )
-        found = []
-        for row in rows:
-            similarity = 1.0 - float(row.pop("distance"))
-            found.append((msgspec.convert(row | {"embedding": []}, StyleChunk), similarity))
-        return found
+        # and the vectors stay in the database: callers need the text and the similarity. The
+        # function (migration 0011) sets the transaction's scope before it reads, so a read-only
+        # unit of work sends this as its only statement. Rows come back as tuples of the
+        # function's declared types, so the chunks are built directly.
+        query = Vector(vector if isinstance(vector, list) else list(vector))
+        async with translated(), self._conn.cursor() as cur:
+            await self._tx.execute_scoping(
+                cur, "SELECT * FROM style_nearest(%s, %s, %s, %s)",
+                (self._tx.scope, user_id, query, limit),
+            )  # fmt: skip
+            rows = await cur.fetchall()
+        return [
+            (StyleChunk(id=i, user_id=u, style_post_id=p, content=c, embedding=[], created_at=t),
+             1.0 - d)
+            for i, u, p, c, t, d in rows
+        ]  # fmt: skip
 
     async def nearest_each(
         self, user_id: UUID, vectors: Sequence[Sequence[float]], limit: int

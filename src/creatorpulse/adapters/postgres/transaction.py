@@ -36,9 +36,15 @@ def _scalars(params: Params) -> bool:
 
 class LazyTransaction:
     def __init__(
-        self, conn: AsyncConnection[Any], opening: Sequence[Statement], *, read_only: bool
+        self,
+        conn: AsyncConnection[Any],
+        opening: Sequence[Statement],
+        *,
+        read_only: bool,
+        scope: UUID | None = None,
     ) -> None:
         self.conn, self._opening, self.read_only = conn, opening, read_only
+        self.scope = scope  # the user whose rows this transaction sees; None: the system role
         self._literal: AsyncClientCursor[Any] | None = None
 
     @property
@@ -60,6 +66,15 @@ class LazyTransaction:
             for statement, args in self._opening:
                 await self.conn.execute(statement, args)
             await cur.execute(query, params)
+
+    async def execute_scoping(self, cur: AsyncCursor[Any], query: str, params: Params) -> None:
+        """Run a statement that sets the scope itself (a function such as `style_nearest`, given
+        `self.scope`): a read-only unit of work sends it alone, one statement and one round trip
+        with no opening; anywhere else it runs as `execute` runs any statement."""
+        if self.read_only and self.idle and self.scope is not None:
+            await cur.execute(query, params)
+        else:
+            await self.execute(cur, query, params)
 
     async def _read_in_one_string(self, cur: AsyncCursor[Any], query: str, params: Params) -> None:
         literal = self._literal = self._literal or AsyncClientCursor(self.conn)

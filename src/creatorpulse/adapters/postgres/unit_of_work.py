@@ -61,7 +61,7 @@ class PgUnitOfWork(UnitOfWork):
         # No round trip yet: the transaction opens together with the first statement.
         tx = LazyTransaction(
             await self._pool.getconn(), _opening(self._scope, self._read_only),
-            read_only=self._read_only,
+            read_only=self._read_only, scope=self._scope,
         )  # fmt: skip
         self._tx = tx
         self.users = repos.PgUsers(tx)

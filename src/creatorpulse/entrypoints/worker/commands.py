@@ -15,7 +15,12 @@ from creatorpulse.domain.model.errors import InvalidInput, NotFound
 from creatorpulse.entrypoints.settings import Settings, SettingsError
 from creatorpulse.entrypoints.worker.broker import Brokers, make_brokers
 from creatorpulse.entrypoints.worker.run_now import list_dead_letters, replay, run_job
-from creatorpulse.entrypoints.worker.runtime import run_scheduler, run_worker, worker_container
+from creatorpulse.entrypoints.worker.runtime import (
+    run_loop,
+    run_scheduler,
+    run_worker,
+    worker_container,
+)
 from creatorpulse.entrypoints.worker.work import Work
 
 
@@ -48,12 +53,12 @@ def _needs_nats(settings: Settings, command: str) -> str:
 
 
 def worker(settings: Settings) -> int:
-    asyncio.run(run_worker(settings, make_brokers(_needs_nats(settings, "worker"))))
+    run_loop(run_worker(settings, make_brokers(_needs_nats(settings, "worker"))))
     return 0
 
 
 def scheduler(settings: Settings) -> int:
-    asyncio.run(run_scheduler(make_brokers(_needs_nats(settings, "scheduler"))))
+    run_loop(run_scheduler(make_brokers(_needs_nats(settings, "scheduler"))))
     return 0
 
 

@@ -3,9 +3,11 @@ and `serve` hand on-demand work to. One container per process, from the composit
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Coroutine
 from contextlib import asynccontextmanager
+from typing import Any, TypeVar
 
+import uvloop
 from dishka import AsyncContainer, Provider, Scope, provide
 from dishka.integrations.taskiq import setup_dishka
 from taskiq.receiver import Receiver
@@ -19,6 +21,15 @@ from creatorpulse.entrypoints.worker.scheduler import make_schedulers, run_sched
 from creatorpulse.entrypoints.worker.tasks import Tasks
 from creatorpulse.entrypoints.worker.work import Work
 from creatorpulse.ports.storage import UnitOfWorkFactory
+
+T = TypeVar("T")
+
+
+def run_loop(main: Coroutine[Any, Any, T]) -> T:
+    """Run a long-lived process on uvloop, the event loop `serve` and `api` get from uvicorn:
+    the worker's asyncio and database plumbing costs a fifth less CPU than on the standard loop
+    (benchmarks/storage_retrieval)."""
+    return uvloop.run(main)
 
 
 class WorkerProvider(Provider):
