@@ -52,7 +52,7 @@ from creatorpulse.domain.model.jobs import GENERATION_LEAD
 from creatorpulse.entrypoints.container import make_container
 from creatorpulse.entrypoints.settings import Settings
 from creatorpulse.entrypoints.use_cases import UseCases
-from creatorpulse.entrypoints.worker.runtime import CONCURRENCY
+from creatorpulse.entrypoints.worker.runtime import CONCURRENCY, run_loop
 from creatorpulse.entrypoints.worker.work import Work
 from creatorpulse.ports.clock import Clock
 from creatorpulse.ports.embedder import Embedder
@@ -192,7 +192,7 @@ def count_emails(outbox: Path) -> tuple[int, int]:
 def _process_day(
     owner_url: str, root: Path, concurrency: int, part: tuple[int, int], barrier: Any
 ) -> Phases:
-    return asyncio.run(run_day(owner_url, root, concurrency, FixedClock(MOMENT), part, barrier))
+    return run_loop(run_day(owner_url, root, concurrency, FixedClock(MOMENT), part, barrier))
 
 
 def _in_processes(owner_url: str, root: Path, concurrency: int, processes: int) -> Phases:
@@ -224,7 +224,7 @@ def day_on(
         if processes > 1:
             phases = _in_processes(owner_url, root, concurrency, processes)
         else:
-            phases = asyncio.run(run_day(owner_url, root, concurrency, FixedClock(MOMENT)))
+            phases = run_loop(run_day(owner_url, root, concurrency, FixedClock(MOMENT)))
         if profiler:
             profiler.disable()
             profiler.dump_stats(profile)
