@@ -21,6 +21,7 @@ from creatorpulse.domain.model.ranking import (
     Ranked,
     diversify,
 )
+from creatorpulse.domain.model.text import lower_words, word_runs
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
@@ -116,3 +117,21 @@ def test_diversify_picks_what_recomputing_every_likeness_picked(
     ranked = [_ranked(n, _unit(v), score, story) for n, (v, score, story) in enumerate(drawn)]
     picked = [r.candidate.item.id for r in diversify(ranked, limit)]
     assert picked == [r.candidate.item.id for r in reference_diversify(ranked, limit)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    words=st.lists(st.sampled_from(["a", "b", "launch", "don't", "42"]), max_size=20),
+    n=st.integers(1, 9),
+)
+def test_word_runs_are_the_runs_slicing_every_position_gave(words: list[str], n: int) -> None:
+    assert list(word_runs(words, n)) == [tuple(words[i : i + n]) for i in range(len(words) - n + 1)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=texts)
+def test_lower_words_on_ascii_text_are_the_words_lowered_one_by_one(text: str) -> None:
+    # Lowering the whole text first differs only where lowering is contextual or grows a word
+    # (Greek final sigma, dotted capital I): never in ASCII text.
+    ascii_text = text.encode("ascii", "ignore").decode()
+    assert lower_words(ascii_text) == [w.lower() for w in _WORD.findall(ascii_text)]

@@ -12,7 +12,12 @@ import re
 from collections import Counter
 
 from creatorpulse.domain.model.quality import COPY_RUN_WORDS
-from creatorpulse.domain.model.text import URL_PATTERN, normalise_whitespace
+from creatorpulse.domain.model.text import (
+    URL_PATTERN,
+    lower_words,
+    normalise_whitespace,
+    word_runs,
+)
 
 _TAG = re.compile(r"<[^>]+>")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
@@ -94,18 +99,13 @@ def plain_text(text: str) -> str:
     return normalise_whitespace(URL_PATTERN.sub(" ", html.unescape(_TAG.sub(" ", text))))
 
 
-def words_of(text: str) -> list[str]:
-    return [w.lower() for w in _WORD.findall(text)]
-
-
 def shingles(text: str) -> set[tuple[str, ...]]:
-    w = words_of(text)
-    return {tuple(w[i : i + COPY_RUN_WORDS]) for i in range(len(w) - COPY_RUN_WORDS + 1)}
+    return set(word_runs(lower_words(text), COPY_RUN_WORDS))
 
 
 def term_weights(text: str, title: str) -> Counter[str]:
-    weights = Counter(w for w in words_of(text) if w not in STOP and len(w) > 2)
-    weights.update({w: 2 for w in words_of(title) if w in weights})
+    weights = Counter(w for w in lower_words(text) if w not in STOP and len(w) > 2)
+    weights.update({w: 2 for w in lower_words(title) if w in weights})
     return weights
 
 
@@ -133,7 +133,7 @@ def key_term(title: str, text: str, weights: Counter[str]) -> str:
     scored = [
         (
             len(g) * 3 * len(re.findall(rf"\b{re.escape(c.lower())}\b", lower))
-            + sum(weights[w] for w in words_of(c)),
+            + sum(weights[w] for w in lower_words(c)),
             c,
         )
         for g in grams
@@ -204,7 +204,7 @@ def _restate(sentence: str, weights: Counter[str], limit: int, carry: int) -> tu
     parts = [sentence, *(c for c in _CLAUSE.split(sentence) if len(c.split()) >= 4)]
     options = [_reword(p.strip().rstrip(".!?"), limit, carry) for p in parts]
     text, _, trailing = max(
-        options, key=lambda o: sum(weights[w] for w in words_of(o[0])) * (1 + o[1])
+        options, key=lambda o: sum(weights[w] for w in lower_words(o[0])) * (1 + o[1])
     )
     words = text.split()
     while words and words[-1].lower().strip(",.;:") in STOP:
@@ -219,7 +219,7 @@ def key_points(text: str, weights: Counter[str], limit: int) -> list[str]:
     sentences = [s for s in _SENTENCE.split(text) if 6 <= len(s.split()) <= 60]
 
     def rank(i: int) -> float:
-        words = words_of(sentences[i])
+        words = lower_words(sentences[i])
         return (
             sum(weights[w] for w in set(words)) / math.sqrt(len(words))
             - 0.3 * i

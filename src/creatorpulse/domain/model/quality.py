@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import enum
-import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 from creatorpulse.domain.model.drafts import DRAFT_MAX, DRAFT_MIN
-from creatorpulse.domain.model.text import URL_PATTERN
+from creatorpulse.domain.model.text import URL_PATTERN, lower_words, word_runs
 
 COPY_RUN_WORDS = 8
 NEAR_DUPLICATE_WORDS = 3
 NEAR_DUPLICATE_SHARE = 0.5  # Jaccard of word trigrams with a draft of the last 14 days
-_WORD = re.compile(r"[\w']+")
 
 
 class DraftRejection(enum.StrEnum):
@@ -29,8 +27,7 @@ class DraftRejection(enum.StrEnum):
 
 @lru_cache(maxsize=512)  # one creator's style posts and recent drafts meet each of their drafts
 def _shingles(text: str, n: int = COPY_RUN_WORDS) -> frozenset[tuple[str, ...]]:
-    words = [w.lower() for w in _WORD.findall(text)]
-    return frozenset(tuple(words[i : i + n]) for i in range(len(words) - n + 1))
+    return frozenset(word_runs(lower_words(text), n))
 
 
 def review_draft(

@@ -3,6 +3,7 @@ then maximal marginal relevance so no two drafts cover the same story."""
 
 from __future__ import annotations
 
+import heapq
 import math
 import operator
 from collections.abc import Sequence
@@ -49,29 +50,36 @@ def score_candidate(c: Candidate, preferences: Preferences, now: datetime) -> Ra
 
 
 def diversify(ranked: Sequence[Ranked], limit: int) -> list[Ranked]:
-    """Greedy MMR: each pick trades its score against its likeness to what is already picked."""
+    """Greedy MMR: each pick trades its score against its likeness to what is already picked.
+
+    Lazily: an item's likeness is its cosine to the closest pick, which only grows as picks are
+    made, so the MMR value last computed for it bounds its value now. Items wait in a heap on
+    those bounds and are brought up to date only when they reach the top; the first one found
+    current is the greedy choice (ties to the higher score, then the lower id, as before). A
+    day's 30 candidates need ~40 cosines instead of ~110.
+    """
     pool = sorted(ranked, key=lambda r: (-r.score, str(r.candidate.item.id)))
-    # Each remaining item's likeness to its closest pick so far, kept up to date as picks are
-    # made: one cosine per item and pick, where recomputing it per round cost ~5x more.
-    closest = [-math.inf] * len(pool)
-    chosen: list[Ranked] = []
-    hashes: set[str] = set()
-
-    def mmr(at: int) -> float:
-        likeness = closest[at] if chosen else 0.0
-        return MMR_LAMBDA * pool[at].score - (1 - MMR_LAMBDA) * likeness
-
-    while pool and len(chosen) < limit:
-        at = max(range(len(pool)), key=mmr)
-        best, likeness = pool.pop(at), closest.pop(at)
-        if likeness > SAME_STORY or best.candidate.item.content_hash in hashes:
+    if not pool or limit <= 0:
+        return []
+    first = pool[0]  # with nothing picked, the likeness is 0 for all: the best score wins
+    chosen, picks = [first], [first.candidate.vector]
+    hashes = {first.candidate.item.content_hash}
+    closest = [-math.inf] * len(pool)  # each item's likeness to the picks it has been met with
+    met = [0] * len(pool)  # how many picks that is
+    bounds = [(-math.inf, at) for at in range(1, len(pool))]  # (-value, position): a heap
+    while bounds and len(chosen) < limit:
+        _, at = heapq.heappop(bounds)
+        if met[at] < len(picks):  # stale: meet the new picks, then wait again on the new value
+            vector = pool[at].candidate.vector
+            closest[at] = max(closest[at], *(_cosine(vector, p) for p in picks[met[at] :]))
+            met[at] = len(picks)
+            value = MMR_LAMBDA * pool[at].score - (1 - MMR_LAMBDA) * closest[at]
+            heapq.heappush(bounds, (-value, at))
             continue
+        best = pool[at]
+        if closest[at] > SAME_STORY or best.candidate.item.content_hash in hashes:
+            continue  # the same story as a pick: dropped
         hashes.add(best.candidate.item.content_hash)
         chosen.append(best)
-        if len(chosen) == limit:  # no pick follows: nothing to compare with it
-            break
-        picked = best.candidate.vector
-        closest = [
-            max(c, _cosine(r.candidate.vector, picked)) for r, c in zip(pool, closest, strict=True)
-        ]
+        picks.append(best.candidate.vector)
     return chosen

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Iterator, Sequence
 
 URL_PATTERN = re.compile(r"(?i)\b(?:https?://|www\.)[^\s<>\"']+")
 # "@" and "#" first, the character before them checked behind: a pattern that opens with a
@@ -24,6 +25,18 @@ _BLANK_LINES = re.compile(r"\n\s*\n+")
 # normalise_whitespace (no space run, line edge, CRLF, NFC composition or reordering spans it).
 _WORD_INSIDE = re.compile(r"[A-Za-z0-9]{2}")
 _INVISIBLE_CHARS = "\u200b\u200c\u200d\u2060\ufeff"
+_WORDS = re.compile(r"[\w']+")
+
+
+def lower_words(text: str) -> list[str]:
+    """The words of `text` (runs of letters, digits, "_" and "'"), lowercased: the text is
+    lowered once, not word by word (the copy checks split every draft and source this way)."""
+    return _WORDS.findall(text.lower())
+
+
+def word_runs(words: Sequence[str], n: int) -> Iterator[tuple[str, ...]]:
+    """Every run of `n` consecutive words, in order; none when there are fewer than `n`."""
+    return zip(*(words[i:] for i in range(n)), strict=False)
 
 
 def character_count(text: str) -> int:
