@@ -4,6 +4,7 @@ the plain versions they replaced did: those plain versions are kept here as the 
 from __future__ import annotations
 
 import math
+import re
 import zlib
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
@@ -13,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from creatorpulse.adapters.local_embedder import _WORD, embed
+from creatorpulse.adapters.local_reading import mentions
 from creatorpulse.domain.model.items import SourceItem
 from creatorpulse.domain.model.ranking import (
     MMR_LAMBDA,
@@ -135,3 +137,16 @@ def test_lower_words_on_ascii_text_are_the_words_lowered_one_by_one(text: str) -
     # (Greek final sigma, dotted capital I): never in ASCII text.
     ascii_text = text.encode("ascii", "ignore").decode()
     assert lower_words(ascii_text) == [w.lower() for w in _WORD.findall(ascii_text)]
+
+
+pieces = st.sampled_from(["ai", "AI", "a", "i", "_", "-", " ", ".", "é", "ß", "1", "+", "'"])
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    text=st.lists(pieces, max_size=14).map("".join),
+    phrase=st.lists(pieces, max_size=4).map("".join),
+)
+def test_mentions_finds_what_a_word_bounded_pattern_found(text: str, phrase: str) -> None:
+    expected = re.search(rf"\b{re.escape(phrase)}\b", text) is not None
+    assert mentions(text, phrase) == expected
