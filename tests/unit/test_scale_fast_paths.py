@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from creatorpulse.adapters.local_embedder import _WORD, embed
-from creatorpulse.adapters.local_reading import mentions
+from creatorpulse.adapters.local_reading import mentions, repeats, shingles
 from creatorpulse.domain.model.items import SourceItem
 from creatorpulse.domain.model.ranking import (
     MMR_LAMBDA,
@@ -150,3 +150,10 @@ pieces = st.sampled_from(["ai", "AI", "a", "i", "_", "-", " ", ".", "é", "ß", 
 def test_mentions_finds_what_a_word_bounded_pattern_found(text: str, phrase: str) -> None:
     expected = re.search(rf"\b{re.escape(phrase)}\b", text) is not None
     assert mentions(text, phrase) == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=texts, other=texts)
+def test_repeats_says_what_intersecting_the_runs_said(text: str, other: str) -> None:
+    runs = shingles(other + " " + text[: len(text) // 2])
+    assert repeats(text, runs) == bool(shingles(text) & runs)

@@ -218,7 +218,7 @@ class LocalDraftGenerator(DraftGenerator):
         def fresh(options: Sequence[str], after: str = "") -> list[str]:
             """The framings that repeat none of the creator's own wording, if any do not."""
             usable = [o for o in options if item.source_name or "{source}" not in o.lower()]
-            unused = [o for o in usable if not reading.shingles(f"{say(o)} {after}") & own]
+            unused = [o for o in usable if not reading.repeats(f"{say(o)} {after}", own)]
             return unused or usable or list(options)
 
         hooks = form.hooks_question if voice.question else form.hooks_claim

@@ -103,6 +103,11 @@ def shingles(text: str) -> set[tuple[str, ...]]:
     return set(word_runs(lower_words(text), COPY_RUN_WORDS))
 
 
+def repeats(text: str, runs: set[tuple[str, ...]] | frozenset[tuple[str, ...]]) -> bool:
+    """`text` has a run of words in `runs` (`shingles(text) & runs`, stopping at the first)."""
+    return bool(runs) and any(r in runs for r in word_runs(lower_words(text), COPY_RUN_WORDS))
+
+
 def term_weights(text: str, title: str) -> Counter[str]:
     weights = Counter(w for w in lower_words(text) if w not in STOP and len(w) > 2)
     weights.update({w: 2 for w in lower_words(title) if w in weights})

@@ -245,6 +245,7 @@ class PgStyleChunks(PgRepository, storage.StyleChunkRepository):
             return []
         # The same few chunks answer most queries, so each comes back once with the queries
         # (and distances) it answered: ~20 rows a day instead of 30 x 20 copies of its text.
+        queries = [Vector(v if isinstance(v, list) else list(v)) for v in vectors]
         rows = await self._rows(
             "SELECT s.id, s.user_id, s.style_post_id, s.content, s.created_at, h.ns, h.ds "
             "FROM (SELECT c.id, array_agg(q.n) AS ns, array_agg(c.distance) AS ds "
@@ -252,7 +253,7 @@ class PgStyleChunks(PgRepository, storage.StyleChunkRepository):
             "CROSS JOIN LATERAL (SELECT id, embedding <=> q.v AS distance FROM style_vectors "
             "WHERE user_id = %(user)s ORDER BY distance, id LIMIT %(limit)s) c GROUP BY c.id) h "
             "JOIN style_vectors s ON s.id = h.id",
-            {"qs": [Vector(list(v)) for v in vectors], "user": user_id, "limit": limit},
+            {"qs": queries, "user": user_id, "limit": limit},
         )
         hits: list[list[tuple[float, UUID, StyleChunk]]] = [[] for _ in vectors]
         for row in rows:
