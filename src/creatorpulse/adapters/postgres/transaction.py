@@ -83,7 +83,9 @@ class LazyTransaction:
         if not self.idle:  # an earlier statement failed: drop its aborted transaction first
             batch.insert(0, "ROLLBACK")
         skipped = len(batch)
-        await cur.execute("; ".join([*batch, literal.mogrify(query, params)]), None)
+        # Never prepared (it carries its values, so it never repeats): kept out of psycopg's
+        # count of statements to prepare, where it would only push out the ones that repeat.
+        await cur.execute("; ".join([*batch, literal.mogrify(query, params)]), None, prepare=False)
         for _ in range(skipped):  # the results of the opening come first
             cur.nextset()
 
