@@ -70,7 +70,8 @@ class LazyTransaction:
     async def execute_scoping(self, cur: AsyncCursor[Any], query: str, params: Params) -> None:
         """Run a statement that sets the scope itself (a function such as `style_nearest`, given
         `self.scope`): a read-only unit of work sends it alone, one statement and one round trip
-        with no opening; anywhere else it runs as `execute` runs any statement."""
+        with no opening; anywhere else it runs as `execute` runs any statement. Sent alone, it
+        is not made read-only: only functions that read may come this way."""
         if self.read_only and self.idle and self.scope is not None:
             await cur.execute(query, params)
         else:
