@@ -13,9 +13,11 @@ from uuid import UUID
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from creatorpulse.adapters import local_reading as reading
 from creatorpulse.adapters.local_embedder import _WORD, embed
 from creatorpulse.adapters.local_reading import mentions, repeats, shingles
 from creatorpulse.domain.model.items import SourceItem
+from creatorpulse.domain.model.quality import COPY_RUN_WORDS
 from creatorpulse.domain.model.ranking import (
     MMR_LAMBDA,
     SAME_STORY,
@@ -157,3 +159,49 @@ def test_mentions_finds_what_a_word_bounded_pattern_found(text: str, phrase: str
 def test_repeats_says_what_intersecting_the_runs_said(text: str, other: str) -> None:
     runs = shingles(other + " " + text[: len(text) // 2])
     assert repeats(text, runs) == bool(shingles(text) & runs)
+
+
+def reference_reword(clause: str, limit: int, carry: int = 0) -> tuple[str, bool, int]:
+    """local_reading._reword as first written: the run's words recounted for every word."""
+    out: list[str] = []
+    run: list[int] = []
+
+    def copied() -> int:
+        return carry + sum(len(reading._WORD.findall(out[i])) for i in run)
+
+    for raw in clause.split():
+        core = raw.strip(",.;:!?\"'()")
+        swap = reading.SYNONYMS.get(core.lower())
+        if core.lower() in reading.FILLERS or swap:
+            if swap:
+                out.append(raw.replace(core, swap.capitalize() if core[:1].isupper() else swap))
+            run, carry = [], 0
+            continue
+        if copied() + max(1, len(reading._WORD.findall(raw))) >= COPY_RUN_WORDS:
+            spare = [k for k, i in enumerate(run) if out[i] in reading.DROPPABLE]
+            if not spare:
+                return " ".join(w for w in out if w), False, 0
+            out[run[spare[-1]]] = ""
+            run, carry = run[spare[-1] + 1 :], 0
+        if sum(1 for w in out if w) >= limit:
+            return " ".join(w for w in out if w), False, 0
+        run.append(len(out))
+        out.append(raw)
+    return " ".join(w for w in out if w), True, copied()
+
+
+clause_words = st.sampled_from([
+    "the", "a", "an", "of", "really", "very", "improve", "Improves", "model", "launch,",
+    "state-of-the-art", "don't", "AI.", "--", "42", "team's", "just", "new", "data",
+])  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    words=st.lists(clause_words, max_size=40),
+    limit=st.integers(1, 30),
+    carry=st.integers(0, 9),
+)
+def test_reword_does_what_recounting_the_run_did(words: list[str], limit: int, carry: int) -> None:
+    clause = " ".join(words)
+    assert reading._reword(clause, limit, carry) == reference_reword(clause, limit, carry)

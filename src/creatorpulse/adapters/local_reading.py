@@ -197,9 +197,10 @@ def _reword(clause: str, limit: int, carry: int = 0) -> tuple[str, bool, int]:
     """
     out: list[str] = []
     run: list[int] = []  # positions in `out` of words still beside their original neighbour
+    words: dict[int, int] = {}  # the words each of those counts for (counted once, on the way in)
 
     def copied() -> int:
-        return carry + sum(len(_WORD.findall(out[i])) for i in run)
+        return carry + sum(words[i] for i in run)
 
     for raw in clause.split():
         core = raw.strip(",.;:!?\"'()")
@@ -209,7 +210,8 @@ def _reword(clause: str, limit: int, carry: int = 0) -> tuple[str, bool, int]:
                 out.append(raw.replace(core, swap.capitalize() if core[:1].isupper() else swap))
             run, carry = [], 0
             continue
-        if copied() + max(1, len(_WORD.findall(raw))) >= COPY_RUN_WORDS:
+        counted = len(_WORD.findall(raw))
+        if copied() + max(1, counted) >= COPY_RUN_WORDS:
             spare = [k for k, i in enumerate(run) if out[i] in DROPPABLE]
             if not spare:
                 return " ".join(w for w in out if w), False, 0
@@ -218,6 +220,7 @@ def _reword(clause: str, limit: int, carry: int = 0) -> tuple[str, bool, int]:
         if sum(1 for w in out if w) >= limit:
             return " ".join(w for w in out if w), False, 0
         run.append(len(out))
+        words[len(out)] = counted
         out.append(raw)
     return " ".join(w for w in out if w), True, copied()
 
