@@ -77,9 +77,12 @@ async def test_forged_expired_and_revoked_tokens_are_401(api: Api) -> None:
 
 async def test_the_token_carries_user_id_email_and_24_hours(api: Api) -> None:
     who = await api.creator("maya@example.com")
+    # Signed with our key, for our audience and issuer; its expiry is checked against the
+    # app's fixed clock by every request, not here against today's date.
     claims = jwt.decode(
-        who.token, JWT_SECRET, algorithms=["HS256"], audience="creatorpulse-api", issuer=BASE_URL
-    )
+        who.token, JWT_SECRET, algorithms=["HS256"], audience="creatorpulse-api", issuer=BASE_URL,
+        options={"verify_exp": False},
+    )  # fmt: skip
     assert claims["sub"] == who.id and claims["email"] == "maya@example.com"
     assert claims["exp"] - claims["iat"] == 24 * 3600
 
