@@ -18,6 +18,7 @@ from creatorpulse.adapters import local_reading as reading
 from creatorpulse.adapters.local_forms import NUMBER_WORDS, SOBER, Form, grave
 from creatorpulse.adapters.local_signatures import Signatures, read_signatures
 from creatorpulse.adapters.local_voice import Voice
+from creatorpulse.domain.model.quality import copy_runs
 from creatorpulse.domain.model.text import truncate_words
 from creatorpulse.ports.generator import (
     DraftBrief,
@@ -73,11 +74,6 @@ def _read(content: str, raw_title: str) -> tuple[str, str, str, Counter[str]]:
 def _points(content: str, raw_title: str, limit: int) -> tuple[str, ...]:
     text, *_, weights = _read(content, raw_title)
     return tuple(reading.key_points(text, weights, limit))
-
-
-@lru_cache(maxsize=2048)
-def _shingles(text: str) -> frozenset[tuple[str, ...]]:
-    return frozenset(reading.shingles(text))
 
 
 def _point_line(form: Form, marker: str, n: int, point: str) -> str:
@@ -179,8 +175,8 @@ class LocalDraftGenerator(DraftGenerator):
         self, item: ItemBrief, voice: Voice, liked: Sequence[str],
         theirs: set[tuple[str, ...]], signatures: Signatures,
     ) -> tuple[str, int]:  # fmt: skip
-        own = theirs.union(*(_shingles(t) for t in item.examples))
-        source = _shingles(item.content)
+        own = theirs.union(*(copy_runs(t) for t in item.examples))
+        source = copy_runs(item.content)
 
         def passes(draft: str) -> bool:
             mine = reading.shingles(draft)

@@ -25,8 +25,10 @@ class DraftRejection(enum.StrEnum):
     NEAR_DUPLICATE = "near_duplicate"
 
 
-@lru_cache(maxsize=512)  # one creator's style posts and recent drafts meet each of their drafts
-def _shingles(text: str, n: int = COPY_RUN_WORDS) -> frozenset[tuple[str, ...]]:
+@lru_cache(maxsize=2048)  # a creator's style posts, items and recent drafts meet each draft
+def copy_runs(text: str, n: int = COPY_RUN_WORDS) -> frozenset[tuple[str, ...]]:
+    """The text's runs of `n` lowercased words: what the copy and near-duplicate checks compare.
+    Cached, for texts that are compared again and again (not for one-off drafts)."""
     return frozenset(word_runs(lower_words(text), n))
 
 
@@ -52,17 +54,17 @@ def review_draft(
         allowed.add(item_url.rstrip("/"))
     if any(u.rstrip("/.,)") not in allowed for u in URL_PATTERN.findall(text)):
         return DraftRejection.INVENTED_LINK
-    mine = _shingles(text)
-    if any(mine & _shingles(post) for post in style_posts):
+    mine = copy_runs(text)
+    if any(mine & copy_runs(post) for post in style_posts):
         return DraftRejection.COPIES_STYLE_POST
-    if len(mine & _shingles(item_text)) > 2:  # a short quote is fine; paragraphs are not
+    if len(mine & copy_runs(item_text)) > 2:  # a short quote is fine; paragraphs are not
         return DraftRejection.COPIES_ITEM
     lowered = text.lower()
     if key_terms and not any(term in lowered for term in key_terms[:6]):
         return DraftRejection.OFF_TOPIC
-    trigrams = _shingles(text, NEAR_DUPLICATE_WORDS)
+    trigrams = copy_runs(text, NEAR_DUPLICATE_WORDS)
     for earlier in recent_drafts:
-        theirs = _shingles(earlier, NEAR_DUPLICATE_WORDS)
+        theirs = copy_runs(earlier, NEAR_DUPLICATE_WORDS)
         overlap = len(trigrams & theirs) / max(len(trigrams | theirs), 1)
         if overlap > NEAR_DUPLICATE_SHARE:
             return DraftRejection.NEAR_DUPLICATE

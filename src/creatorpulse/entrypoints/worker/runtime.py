@@ -27,8 +27,8 @@ T = TypeVar("T")
 
 def run_loop(main: Coroutine[Any, Any, T]) -> T:
     """Run a long-lived process on uvloop, the event loop `serve` and `api` get from uvicorn:
-    the worker's asyncio and database plumbing costs a fifth less CPU than on the standard loop
-    (benchmarks/storage_retrieval)."""
+    a scoped search through the adapter took ~18% less client CPU on it than on the standard
+    loop (measured 2026-11-26 with 3,000 calls)."""
     return uvloop.run(main)
 
 
