@@ -54,7 +54,9 @@ BASELINE_SQL = (
 # --- the two servers (uvicorn --factory targets) ------------------------------------------------
 def real_app() -> Litestar:
     from creatorpulse.entrypoints.http.app import create_app  # noqa: PLC0415
+    from creatorpulse.entrypoints.worker.runtime import tune_gc  # noqa: PLC0415
 
+    tune_gc()  # as `creatorpulse api` and `serve` run it
     return create_app()
 
 

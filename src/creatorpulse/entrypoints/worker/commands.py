@@ -18,6 +18,7 @@ from creatorpulse.entrypoints.worker.run_now import list_dead_letters, replay, r
 from creatorpulse.entrypoints.worker.runtime import (
     run_loop,
     run_scheduler,
+    tune_gc,
     run_worker,
     worker_container,
 )
@@ -39,6 +40,7 @@ def serve(settings: Settings, host: str, port: int, *, command: str) -> int:
     brokers = make_brokers(settings.nats_url if split else None)
     app = create_app(settings, QueueProvider(Tasks(brokers)))
     wire(app, brokers, run_here=not split)
+    tune_gc()
     uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
     return 0
 
