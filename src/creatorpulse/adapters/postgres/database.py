@@ -7,11 +7,11 @@ import json
 from typing import Any
 
 import msgspec
-from pgvector.psycopg import register_vector_async
 from psycopg import AsyncConnection
 from psycopg.types.json import set_json_loads
 from psycopg_pool import AsyncConnectionPool
 
+from creatorpulse.adapters.postgres import vectors
 from creatorpulse.adapters.postgres.embedded import as_role
 from creatorpulse.adapters.postgres.migrate import APP_ROLE, migrate
 from creatorpulse.adapters.postgres.unit_of_work import PgUnitOfWorkFactory
@@ -29,7 +29,7 @@ def _loads(data: str | bytes) -> Any:
 
 
 async def _configure(conn: AsyncConnection[Any]) -> None:
-    await register_vector_async(conn)
+    await vectors.register(conn)
     set_json_loads(_loads, conn)
 
 
@@ -45,7 +45,7 @@ class Database:
         self._factory: PgUnitOfWorkFactory | None = None
 
     async def open(self) -> PgUnitOfWorkFactory:
-        # Migrate first: register_vector_async fails until CREATE EXTENSION vector has run.
+        # Migrate first: the vector type exists once CREATE EXTENSION vector has run.
         await migrate(self.owner_url, self._app_password)
         pool: AsyncConnectionPool[Any] = AsyncConnectionPool(
             self.app_url,

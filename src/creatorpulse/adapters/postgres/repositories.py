@@ -10,6 +10,7 @@ import msgspec
 from pgvector import Vector
 
 from creatorpulse.adapters.postgres.rows import PgRepository, fields, translated
+from creatorpulse.adapters.postgres.vectors import PackedVector, PackedVectors
 from creatorpulse.domain.model.sources import Source, SourceType
 from creatorpulse.domain.model.style import StyleChunk, StylePost
 from creatorpulse.domain.model.tokens import ActionToken, TokenPurpose
@@ -222,7 +223,7 @@ class PgStyleChunks(PgRepository, storage.StyleChunkRepository):
         # function (migration 0011) sets the transaction's scope before it reads, so a read-only
         # unit of work sends this as its only statement. Rows come back as tuples of the
         # function's declared types, so the chunks are built directly.
-        query = Vector(vector if isinstance(vector, list) else list(vector))
+        query = PackedVector(vector)
         async with translated(), self._conn.cursor() as cur:
             await self._tx.execute_scoping(
                 cur, "SELECT * FROM style_nearest(%s, %s, %s, %s)",
@@ -245,7 +246,7 @@ class PgStyleChunks(PgRepository, storage.StyleChunkRepository):
             return []
         # The same few chunks answer most queries, so each comes back once with the queries
         # (and distances) it answered: ~20 rows a day instead of 30 x 20 copies of its text.
-        queries = [Vector(v if isinstance(v, list) else list(v)) for v in vectors]
+        queries = PackedVectors(vectors)
         rows = await self._rows(
             "SELECT s.id, s.user_id, s.style_post_id, s.content, s.created_at, h.ns, h.ds "
             "FROM (SELECT c.id, array_agg(q.n) AS ns, array_agg(c.distance) AS ds "

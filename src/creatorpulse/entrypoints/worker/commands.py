@@ -18,8 +18,8 @@ from creatorpulse.entrypoints.worker.run_now import list_dead_letters, replay, r
 from creatorpulse.entrypoints.worker.runtime import (
     run_loop,
     run_scheduler,
-    tune_gc,
     run_worker,
+    tune_gc,
     worker_container,
 )
 from creatorpulse.entrypoints.worker.work import Work
