@@ -180,8 +180,11 @@ def drive_wrk(url: str, headers: dict[str, str], seconds: float, concurrency: in
         [*base, f"-d{seconds:g}s", "--latency", url], check=True, capture_output=True, text=True
     ).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
-    p50 = _ms(re.search(r"\b50%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
-    p99 = _ms(re.search(r"\b99%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
+    # Read in the "Latency Distribution" table only: the thread summary above it ends in a
+    # "+/- Stdev" share, which can be "50.00%" and be taken for the median's line.
+    table = out.split("Latency Distribution", 1)[-1]
+    p50 = _ms(re.search(r"^\s*50%\s+(\S+)", table, re.M).group(1))  # type: ignore[union-attr]
+    p99 = _ms(re.search(r"^\s*99%\s+(\S+)", table, re.M).group(1))  # type: ignore[union-attr]
     bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
     return rps, p50, p99, int(bad.group(1)) if bad else 0
 
