@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import cProfile
 import email
 import email.policy
 import os
@@ -57,7 +58,12 @@ def real_app() -> Litestar:
     from creatorpulse.entrypoints.worker.runtime import tune_gc  # noqa: PLC0415
 
     tune_gc()  # as `creatorpulse api` and `serve` run it
-    return create_app()
+    app = create_app()
+    if target := os.environ.get("BENCH_PROFILE"):  # --profile: cProfile of the real app's process
+        profiler = cProfile.Profile()
+        profiler.enable()
+        app.on_shutdown.append(lambda: profiler.dump_stats(target))
+    return app
 
 
 def baseline_app() -> Litestar:
@@ -226,6 +232,7 @@ def run(argv: Sequence[str] | None = None) -> list[Figure]:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.api_drafts")
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--concurrency", type=int, default=64)
+    parser.add_argument("--profile", type=Path, help="write cProfile stats of the real app here")
     args = parser.parse_args(argv)
 
     with embedded_database("api") as owner_url, tempfile.TemporaryDirectory() as root:
@@ -234,7 +241,7 @@ def run(argv: Sequence[str] | None = None) -> list[Figure]:
             "DATABASE_URL": owner_url, "CREATORPULSE_DATA_DIR": str(data_dir),
             "CREATORPULSE_RATE_LIMIT_FACTOR": "0", "JWT_SECRET": "bench-" + "s" * 40,
             "CREATORPULSE_STORAGE": "postgres",
-        }  # fmt: skip
+        } | ({"BENCH_PROFILE": str(args.profile.resolve())} if args.profile else {})  # fmt: skip
         with serve("real_app", app_env) as base:
             user_id, token = sign_up(base, data_dir / "outbox")
             add_drafts(owner_url, user_id)
