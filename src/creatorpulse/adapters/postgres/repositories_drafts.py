@@ -28,16 +28,8 @@ DELIVERY = (
 FEEDBACK = "id, draft_id, user_id, feedback_type, feedback_source, created_at, updated_at"
 
 
-_INSERT_DRAFT = (
-    "INSERT INTO generated_drafts (id, user_id, content, source_content_id, source_name, "
-    "status, feedback_token_hash, email_sent_at, character_count, engagement_score, "
-    "generation_metadata, created_at, updated_at) VALUES (%(id)s, %(user_id)s, "
-    "%(content)s, %(source_item_id)s, %(source_name)s, %(status)s, "
-    "%(feedback_token_hash)s, %(email_sent_at)s, %(character_count)s, "
-    "%(engagement_score)s, %(metadata)s, %(created_at)s, %(updated_at)s)"
-)
-# Several drafts (a day's, an email's) in one statement, a column array each: one statement's
-# work for the client and the server instead of one per draft, in the same transaction. Binary
+# Drafts, one or several (a day's, an email's), in one statement, a column array each: one
+# statement's work for the client and the server instead of one per draft. Binary
 # parameters: in text, every quote of the drafts' texts and JSON metadata is escaped by a
 # regex with a Python callback per match (~1,000 a creator).
 _INSERT_DRAFTS = (
@@ -51,11 +43,6 @@ _INSERT_DRAFTS = (
     "%(updated_at)b::timestamptz[])"
 )
 
-_UPDATE_DRAFT = (
-    "UPDATE generated_drafts SET status = %(status)s, "
-    "feedback_token_hash = %(feedback_token_hash)s, email_sent_at = %(email_sent_at)s, "
-    "source_content_id = %(source_item_id)s, updated_at = %(updated_at)s WHERE id = %(id)s"
-)
 _UPDATE_DRAFTS = (
     "UPDATE generated_drafts d SET status = v.status, feedback_token_hash = v.token_hash, "
     "email_sent_at = v.sent_at, source_content_id = v.item_id, updated_at = v.updated_at "
@@ -71,23 +58,15 @@ _DRAFT_COLUMNS = (
 )  # fmt: skip
 
 
-def _draft_params(draft: Draft) -> dict[str, Any]:
-    params = fields(draft)
-    params["metadata"] = Jsonb(draft.metadata)
-    return params
-
-
 def _draft_columns(drafts: Sequence[Draft]) -> dict[str, list[Any]]:
     """The drafts' parameters as one list per column, in the drafts' order."""
-    rows = [_draft_params(d) for d in drafts]
+    rows = [fields(d) | {"metadata": Jsonb(d.metadata)} for d in drafts]
     return {column: [row[column] for row in rows] for column in _DRAFT_COLUMNS}
 
 
 class PgDrafts(PgRepository, storage.DraftRepository):
     async def add(self, *drafts: Draft) -> None:
-        if len(drafts) == 1:
-            await self._execute(_INSERT_DRAFT, _draft_params(drafts[0]))
-        elif drafts:
+        if drafts:
             await self._execute(_INSERT_DRAFTS, _draft_columns(drafts))
 
     async def get(self, draft_id: UUID) -> Draft | None:
@@ -103,9 +82,7 @@ class PgDrafts(PgRepository, storage.DraftRepository):
         return await self._one(Draft, query, (token_hash,))
 
     async def update(self, *drafts: Draft) -> None:
-        if len(drafts) == 1:
-            await self._execute(_UPDATE_DRAFT, _draft_params(drafts[0]))
-        elif drafts:  # one statement, as in add
+        if drafts:  # one statement, as in add
             await self._execute(_UPDATE_DRAFTS, _draft_columns(drafts))
 
     async def list_page(self, user_id: UUID, page: int, per_page: int) -> tuple[list[Draft], int]:
