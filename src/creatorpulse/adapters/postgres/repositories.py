@@ -7,7 +7,6 @@ from datetime import datetime
 from uuid import UUID
 
 import msgspec
-from pgvector import Vector
 
 from creatorpulse.adapters.postgres.rows import PgRepository, fields, translated
 from creatorpulse.adapters.postgres.vectors import PackedVector, PackedVectors
@@ -210,7 +209,14 @@ class PgStyleChunks(PgRepository, storage.StyleChunkRepository):
                 "INSERT INTO style_vectors (id, user_id, style_post_id, content, embedding, "
                 "created_at) VALUES (%s, %s, %s, %s, %s, %s)",
                 [
-                    (c.id, c.user_id, c.style_post_id, c.content, Vector(c.embedding), c.created_at)
+                    (
+                        c.id,
+                        c.user_id,
+                        c.style_post_id,
+                        c.content,
+                        PackedVector(c.embedding),
+                        c.created_at,
+                    )
                     for c in chunks
                 ],
             )

@@ -1,9 +1,10 @@
-"""Search vectors as parameters: packed once into pgvector's binary format, straight from floats.
+"""Vectors as parameters (stored chunks and search queries alike): packed once into pgvector's
+binary format, straight from floats.
 
 pgvector's `Vector` copies a list into an array, copies it again to swap its bytes and looks up
 its dumper once per element of an array: ~30 µs a vector, 30 of them for a day's candidates.
-Packing here costs one conversion and one swap. Stored vectors still go through `Vector`
-(registered with the connection by `register`), which reads them back too.
+Packing here costs one conversion and one swap. Reading vectors back is pgvector's loader,
+registered with the connection by `register`.
 """
 
 from __future__ import annotations
@@ -60,14 +61,14 @@ async def register(conn: AsyncConnection[Any]) -> None:
     register_vector_info(conn, info)
     element_oid, array_oid = info.oid, info.array_oid
 
-    class VectorDumper(Dumper):
+    class PackedVectorDumper(Dumper):
         format = Format.BINARY
         oid = element_oid
 
         def dump(self, obj: PackedVector) -> bytes:
             return obj.data
 
-    class VectorsDumper(Dumper):
+    class PackedVectorsDumper(Dumper):
         format = Format.BINARY
         oid = array_oid
 
@@ -76,5 +77,5 @@ async def register(conn: AsyncConnection[Any]) -> None:
             header = struct.pack(">iiIii", 1, 0, element_oid, obj.count, 1)
             return header + obj.elements
 
-    conn.adapters.register_dumper(PackedVector, VectorDumper)
-    conn.adapters.register_dumper(PackedVectors, VectorsDumper)
+    conn.adapters.register_dumper(PackedVector, PackedVectorDumper)
+    conn.adapters.register_dumper(PackedVectors, PackedVectorsDumper)
