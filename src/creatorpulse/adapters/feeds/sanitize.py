@@ -16,6 +16,9 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _CONTROLS = "".join(map(chr, [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F]))
 _TAG_START = re.compile(r"<(?=[a-zA-Z!/?])")
 _UNSAFE_IN_URL = re.compile(r"[\x00-\x20\x7f<>\"'`\\]")
+# Every tag dropped (scripts and styles with their content), comments too. One cleaner for
+# every call: nh3.clean() builds its rules again each time, ~13 µs a call (~5,000 calls a cycle).
+_CLEANER = nh3.Cleaner(tags=set(), attributes={}, strip_comments=True)
 MAX_ROUNDS = 4
 MAX_URL = 2048
 _ABSOLUTE = ("http://", "https://")
@@ -23,7 +26,7 @@ _ABSOLUTE = ("http://", "https://")
 
 def _strip_once(markup: str) -> str:
     marked = _BLOCK_END.sub("\n\n", markup)
-    return html.unescape(nh3.clean(marked, tags=set(), attributes={}, strip_comments=True))
+    return html.unescape(_CLEANER.clean(marked))
 
 
 def html_to_text(markup: str) -> str:
