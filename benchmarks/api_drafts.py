@@ -39,7 +39,14 @@ from litestar import Litestar, get
 from psycopg.rows import dict_row
 from psycopg_pool import AsyncConnectionPool
 
-from benchmarks.common import Figure, embedded_database, percentile, verdict
+from benchmarks.common import (
+    Figure,
+    cpu_seconds,
+    embedded_database,
+    percentile,
+    postgres_cpu_seconds,
+    verdict,
+)
 
 NAME = "api_drafts"
 RATIO_GOAL = 0.8
@@ -121,7 +128,7 @@ def serve(factory: str, env: dict[str, str]) -> Any:
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"{factory} did not start: {process.stderr.read()!r}")
             time.sleep(0.1)
-        yield base
+        yield base, process.pid
     finally:
         process.terminate()
         process.wait(10)
@@ -165,7 +172,7 @@ def add_drafts(owner_url: str, user_id: str) -> None:
 
 
 # --- load -----------------------------------------------------------------------------------
-Result = tuple[float, float, float, int]  # requests/s, p50 ms, p99 ms, non-200 answers
+Result = tuple[float, float, float, int, int]  # req/s, p50 ms, p99 ms, non-200, requests
 
 
 def _ms(text: str) -> float:
@@ -192,7 +199,8 @@ def drive_wrk(url: str, headers: dict[str, str], seconds: float, concurrency: in
     p50 = _ms(re.search(r"^\s*50%\s+(\S+)", table, re.M).group(1))  # type: ignore[union-attr]
     p99 = _ms(re.search(r"^\s*99%\s+(\S+)", table, re.M).group(1))  # type: ignore[union-attr]
     bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
-    return rps, p50, p99, int(bad.group(1)) if bad else 0
+    done = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
+    return rps, p50, p99, int(bad.group(1)) if bad else 0, done
 
 
 async def drive_httpx(
@@ -219,13 +227,26 @@ async def drive_httpx(
         await asyncio.gather(*(worker(until, latencies, failures) for _ in range(concurrency)))
         elapsed = time.perf_counter() - started
     return (len(latencies) / elapsed, percentile(latencies, 50), percentile(latencies, 99),
-            len(failures))  # fmt: skip
+            len(failures), len(latencies))  # fmt: skip
 
 
 def drive(url: str, headers: dict[str, str], seconds: float, concurrency: int) -> Result:
     if shutil.which("wrk"):
         return drive_wrk(url, headers, seconds, concurrency)
     return asyncio.run(drive_httpx(url, headers, seconds, concurrency))
+
+
+def cpu_per_request(
+    pid: int, url: str, headers: dict[str, str], seconds: float, concurrency: int
+) -> tuple[Result, float, float]:
+    """The load's figures, and the CPU each request cost the app's process and PostgreSQL
+    (µs): what throughput on shared cores comes down to, and far steadier than req/s on a VM
+    whose speed moves between runs."""
+    app, database = cpu_seconds(pid), postgres_cpu_seconds()
+    result = drive(url, headers, seconds, concurrency)
+    requests = max(result[4], 1)
+    app_us = (cpu_seconds(pid) - app) / requests * 1e6
+    return result, app_us, (postgres_cpu_seconds() - database) / requests * 1e6
 
 
 def run(argv: Sequence[str] | None = None) -> list[Figure]:
@@ -242,36 +263,46 @@ def run(argv: Sequence[str] | None = None) -> list[Figure]:
             "CREATORPULSE_RATE_LIMIT_FACTOR": "0", "JWT_SECRET": "bench-" + "s" * 40,
             "CREATORPULSE_STORAGE": "postgres",
         } | ({"BENCH_PROFILE": str(args.profile.resolve())} if args.profile else {})  # fmt: skip
-        with serve("real_app", app_env) as base:
+        with serve("real_app", app_env) as (base, pid):
             user_id, token = sign_up(base, data_dir / "outbox")
             add_drafts(owner_url, user_id)
             check = httpx.get(
                 f"{base}/v1/drafts?per_page=10", headers={"Authorization": f"Bearer {token}"}
             ).json()
             assert len(check["data"]["data"]) == 10, check
-            ours = drive(
-                f"{base}/v1/drafts?per_page=10", {"Authorization": f"Bearer {token}"},
+            ours, ours_app, ours_db = cpu_per_request(
+                pid, f"{base}/v1/drafts?per_page=10", {"Authorization": f"Bearer {token}"},
                 args.seconds, args.concurrency,
             )  # fmt: skip
         baseline_env = {"BASELINE_DATABASE_URL": owner_url, "BASELINE_USER_ID": user_id}
-        with serve("baseline_app", baseline_env) as base:
+        with serve("baseline_app", baseline_env) as (base, pid):
             assert len(httpx.get(f"{base}/v1/drafts").json()) == 10
-            bare = drive(f"{base}/v1/drafts", {}, args.seconds, args.concurrency)
+            bare, bare_app, bare_db = cpu_per_request(
+                pid, f"{base}/v1/drafts", {}, args.seconds, args.concurrency
+            )
 
     ratio = ours[0] / bare[0]
     tool = "wrk" if shutil.which("wrk") else "httpx"
     print(f"GET /v1/drafts?per_page=10 · {args.concurrency} connections · {args.seconds:g} s "
           f"each · {tool}")  # fmt: skip
-    for label, (rps, p50, p99, failures) in (("real app", ours), ("bare Litestar + psycopg", bare)):
+    for label, (rps, p50, p99, failures, _) in (
+        ("real app", ours), ("bare Litestar + psycopg", bare)
+    ):  # fmt: skip
         print(f"  {label:<24} {rps:8.0f} req/s   p50 {p50:6.1f} ms   p99 {p99:6.1f} ms   "
               f"non-200: {failures}")  # fmt: skip
     print(f"  ratio {ratio:.2f} (goal ≥ {RATIO_GOAL}) {verdict(ratio >= RATIO_GOAL)}")
+    cpu_ratio = (bare_app + bare_db) / (ours_app + ours_db)
+    print(f"  CPU a request: real app {ours_app:.0f} µs + PostgreSQL {ours_db:.0f} µs; bare "
+          f"{bare_app:.0f} + {bare_db:.0f} µs: the ratio those allow on shared cores "
+          f"{cpu_ratio:.2f}")  # fmt: skip
     figures = [
         Figure(NAME, "GET /v1/drafts req/s (real app)", ours[0], "req/s",
                f"bare Litestar + psycopg {bare[0]:.0f} req/s, goal ratio ≥ {RATIO_GOAL}",
                ratio, ratio >= RATIO_GOAL),
         Figure(NAME, "GET /v1/drafts p50 (real app)", ours[1], "ms", f"bare {bare[1]:.1f} ms"),
         Figure(NAME, "GET /v1/drafts p99 (real app)", ours[2], "ms", f"bare {bare[2]:.1f} ms"),
+        Figure(NAME, "GET /v1/drafts CPU a request (real app)", ours_app + ours_db, "µs",
+               f"bare {bare_app + bare_db:.0f} µs (app + PostgreSQL)", cpu_ratio),
     ]  # fmt: skip
     assert ours[3] == 0 and bare[3] == 0, f"non-200 answers: ours {ours[3]}, bare {bare[3]}"
     return figures

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import random
 import sys
 import tempfile
@@ -32,7 +31,7 @@ from typing import Any
 
 import aiohttp
 
-from benchmarks.common import Figure, embedded_database, percentile, verdict
+from benchmarks.common import Figure, cpu_seconds, embedded_database, percentile, verdict
 from benchmarks.worker_crash import (
     daily_emails,
     enqueue_sweep,
@@ -141,12 +140,6 @@ async def sweep_progress(outbox: Path, users: int, started: float, done: list[fl
     while await asyncio.to_thread(sent) < users:  # noqa: ASYNC110 - a directory, not an event
         await asyncio.sleep(0.5)
     done.append(time.perf_counter() - started)
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process so far (Linux /proc)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 @dataclass(frozen=True)
