@@ -276,6 +276,37 @@ async def test_single_use_tokens_are_consumed_once(uow: UnitOfWorkFactory) -> No
         assert await tx.tokens.consume("ab" * 32, TokenPurpose.VERIFY_EMAIL, NOW) is None
 
 
+async def test_a_signed_out_token_is_refused_until_it_would_have_expired(
+    uow: UnitOfWorkFactory,
+) -> None:
+    alice, bob = await _add_user(uow), await _add_user(uow)
+    hour = timedelta(hours=1)
+    async with uow.for_user(alice.id) as tx:
+        await tx.revocations.add("alice-session-0001", NOW + hour, NOW)
+        await tx.revocations.add(
+            "alice-session-0001", NOW + 5 * hour, NOW
+        )  # twice: the first one holds
+        await tx.commit()
+    async with uow.for_user(alice.id, read_only=True) as tx:
+        assert await tx.users.get_session(alice.id, "alice-session-0001", NOW) == (alice, True)
+        assert await tx.users.get_session(alice.id, "alice-session-0002", NOW) == (alice, False)
+        assert await tx.users.get_session(alice.id, "alice-session-0001", NOW + hour) == (
+            alice,
+            False,
+        )
+    # Bob's scope sees no account of Alice's; whether a token id is signed out is no one's data.
+    async with uow.for_user(bob.id, read_only=True) as tx:
+        assert await tx.users.get_session(alice.id, "alice-session-0001", NOW) == (None, True)
+        assert await tx.users.get_session(bob.id, "alice-session-0001", NOW) == (bob, True)
+    # The next sign-out forgets revocations that ran out meanwhile.
+    async with uow.for_user(bob.id) as tx:
+        await tx.revocations.add("bob-session-00001", NOW + 3 * hour, NOW + 2 * hour)
+        await tx.commit()
+    async with uow.for_user(alice.id, read_only=True) as tx:
+        assert await tx.users.get_session(alice.id, "alice-session-0001", NOW) == (alice, False)
+        assert await tx.users.get_session(alice.id, "bob-session-00001", NOW) == (alice, True)
+
+
 async def test_deleting_a_user_leaves_no_row_behind(uow: UnitOfWorkFactory) -> None:
     user, other = await _add_user(uow), await _add_user(uow)
     for uid in (user.id, other.id):

@@ -25,7 +25,6 @@ from creatorpulse.adapters.mail.smtp import SmtpMailer, SmtpUrlError, parse_smtp
 from creatorpulse.adapters.memory.unit_of_work import MemoryUnitOfWorkFactory
 from creatorpulse.adapters.passwords import PwdlibHasher
 from creatorpulse.adapters.postgres.limits import PgFailures, PgWindows
-from creatorpulse.adapters.postgres.revocations import PgRevocations
 from creatorpulse.adapters.system import RandomIds, SecretTokens, SystemClock
 from creatorpulse.adapters.twitter.fetcher import TwitterFetcher
 from creatorpulse.domain.use_cases.manage_sources import SourceFetchers
@@ -34,8 +33,6 @@ from creatorpulse.entrypoints.http.auth import (
     FailureStore,
     LoginThrottle,
     MemoryFailures,
-    MemoryRevocations,
-    RevocationList,
     TokenService,
 )
 from creatorpulse.entrypoints.http.rate_limit import MemoryWindows, WindowCounter, WindowStore
@@ -50,18 +47,17 @@ from creatorpulse.ports.storage import UnitOfWorkFactory
 
 
 class Storage:
-    """The open store of this process, plus what the health check and sign-out need of it."""
+    """The open store of this process, plus what the health check and the limits need of it."""
 
     def __init__(
         self,
         uow: UnitOfWorkFactory,
-        revocations: RevocationList,
         ping: Callable[[], Awaitable[bool]] | None = None,
         *,
         windows: WindowStore | None = None,
         failures: FailureStore | None = None,
     ) -> None:
-        self.uow, self.revocations, self._ping = uow, revocations, ping
+        self.uow, self._ping = uow, ping
         # Rate-limit windows and failed sign-ins: this process's own unless shared.
         self.windows = windows or MemoryWindows()
         self.failures = failures or MemoryFailures()
@@ -86,9 +82,9 @@ class ServiceProvider(Provider):
         return SystemClock()
 
     @provide
-    async def storage(self, settings: Settings, clock: Clock) -> AsyncIterator[Storage]:
+    async def storage(self, settings: Settings) -> AsyncIterator[Storage]:
         if settings.storage == "memory":
-            yield Storage(MemoryUnitOfWorkFactory(), MemoryRevocations(clock))
+            yield Storage(MemoryUnitOfWorkFactory())
             return
         choice = DatabaseChoice(settings)
         database = choice.database()
@@ -96,7 +92,7 @@ class ServiceProvider(Provider):
             uow = await database.open()
             shared = settings.shared_limits
             yield Storage(
-                uow, PgRevocations(database.pool, clock), database.ping,
+                uow, database.ping,
                 windows=SharedWindows(PgWindows(database.pool)) if shared else None,
                 failures=SharedFailures(PgFailures(database.pool)) if shared else None,
             )  # fmt: skip
@@ -189,10 +185,6 @@ class ServiceProvider(Provider):
             settings.data_dir / "secrets" / "jwt-secret", 48
         )
         return TokenService(secret, issuer=settings.base_url, clock=clock)
-
-    @provide
-    def revocations(self, storage: Storage) -> RevocationList:
-        return storage.revocations
 
     @provide
     def login_throttle(self, storage: Storage) -> LoginThrottle:

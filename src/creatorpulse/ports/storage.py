@@ -27,6 +27,12 @@ class UserRepository(Protocol):
         """Raises Conflict when the (normalised) email is taken."""
 
     async def get(self, user_id: UUID) -> User | None: ...
+    async def get_session(
+        self, user_id: UUID, token_id: str, now: datetime
+    ) -> tuple[User | None, bool]:
+        """The account a token names and whether that token is signed out, in one read (every
+        signed-in request asks both)."""
+
     async def get_by_email(self, email: str) -> User | None: ...
     async def update(self, user: User) -> None: ...
     async def delete(self, user_id: UUID) -> None:
@@ -37,6 +43,14 @@ class UserRepository(Protocol):
 
     async def count_active(self) -> int:
         """How many `list_active` would return, without loading them."""
+
+
+class RevocationRepository(Protocol):
+    """Signed-out session tokens, by token id: kept until the token would have expired anyway.
+    Not user data (a token id names nobody), so any scope may sign a token out."""
+
+    async def add(self, token_id: str, until: datetime, now: datetime) -> None:
+        """Signs `token_id` out until `until`, and forgets revocations that ran out by `now`."""
 
 
 class TokenRepository(Protocol):
@@ -227,6 +241,7 @@ class UnitOfWork(Protocol):
     """A transaction: nothing is kept unless `commit()` is awaited before the block ends."""
 
     users: UserRepository
+    revocations: RevocationRepository
     tokens: TokenRepository
     sources: SourceRepository
     style_posts: StylePostRepository

@@ -15,7 +15,6 @@ from creatorpulse.adapters.memory.unit_of_work import MemoryUnitOfWorkFactory
 from creatorpulse.adapters.system import FixedClock
 from creatorpulse.domain.model.drafts import Draft
 from creatorpulse.entrypoints.container import Storage
-from creatorpulse.entrypoints.http.auth import MemoryRevocations
 from creatorpulse.entrypoints.settings import Settings
 from creatorpulse.ports.clock import Clock
 
@@ -46,7 +45,7 @@ class Shared(Provider):
 
     @provide
     def storage(self) -> Storage:
-        return Storage(self._uow, MemoryRevocations(self._clock))
+        return Storage(self._uow)
 
 
 def settings(tmp: Path, nats_url: str | None = None) -> Settings:

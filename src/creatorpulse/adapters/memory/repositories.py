@@ -35,6 +35,12 @@ class MemoryUsers(_Repo, storage.UserRepository):
         found: User | None = self._tx.get("users", user_id)
         return found
 
+    async def get_session(
+        self, user_id: UUID, token_id: str, now: datetime
+    ) -> tuple[User | None, bool]:
+        until: datetime | None = self._tx.get("revoked", token_id)
+        return await self.get(user_id), until is not None and until > now
+
     async def get_by_email(self, email: str) -> User | None:
         return next((u for u in self._tx.rows("users") if u.email == email.lower()), None)
 
@@ -56,6 +62,15 @@ class MemoryUsers(_Repo, storage.UserRepository):
 
     async def count_active(self) -> int:
         return len(await self.list_active())
+
+
+class MemoryRevocations(_Repo, storage.RevocationRepository):
+    async def add(self, token_id: str, until: datetime, now: datetime) -> None:
+        if self._tx.get("revoked", token_id) is None:  # as ON CONFLICT DO NOTHING
+            self._tx.put("revoked", token_id, until)
+        ran_out = [k for k, end in self._tx.keyed("revoked") if end <= now]
+        for token in ran_out:
+            self._tx.delete("revoked", token)
 
 
 class MemoryTokens(_Repo, storage.TokenRepository):

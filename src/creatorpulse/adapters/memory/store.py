@@ -15,8 +15,11 @@ Row = Any
 TABLES = (
     "users", "tokens", "sources", "style_posts", "style_chunks",
     "items", "drafts", "feedback", "deliveries", "style_jobs", "feed_state",
-    "job_claims", "dead_letters",
+    "job_claims", "dead_letters", "revoked",
 )  # fmt: skip
+# Tables of no one's data that every scope reads and writes, as PostgreSQL's revoked_tokens
+# (no row-level security: a token id names nobody).
+SHARED = frozenset({"revoked"})
 _IN_TRANSACTION: contextvars.ContextVar[bool] = contextvars.ContextVar("memory_tx", default=False)
 
 
@@ -77,7 +80,7 @@ class Transaction:
     # --- row access -------------------------------------------------------------------------
 
     def visible(self, table: str, row: Row) -> bool:
-        if self.scope is None:
+        if self.scope is None or table in SHARED:
             return True
         # System tables (claims, dead letters, feed state) have no owner: a user sees none.
         owner = row.id if table == "users" else getattr(row, "user_id", None)

@@ -19,6 +19,7 @@ class MemoryUnitOfWork(UnitOfWork):
         self._tx = Transaction(store, scope)
         self._read_only = read_only
         self.users = repos.MemoryUsers(self._tx)
+        self.revocations = repos.MemoryRevocations(self._tx)
         self.tokens = repos.MemoryTokens(self._tx)
         self.sources = repos.MemorySources(self._tx)
         self.style_posts = repos.MemoryStylePosts(self._tx)

@@ -7,6 +7,7 @@ from datetime import datetime
 from uuid import UUID
 
 import msgspec
+from psycopg.rows import dict_row
 
 from creatorpulse.adapters.postgres.rows import PgRepository, fields, translated
 from creatorpulse.adapters.postgres.vectors import PackedVector, PackedVectors
@@ -44,6 +45,21 @@ class PgUsers(PgRepository, storage.UserRepository):
     async def get(self, user_id: UUID) -> User | None:
         return await self._one(User, f"SELECT {USER} FROM users WHERE id = %s", (user_id,))
 
+    async def get_session(
+        self, user_id: UUID, token_id: str, now: datetime
+    ) -> tuple[User | None, bool]:
+        # One statement that sets this unit of work's scope itself (migration 0013), so a
+        # read-only unit of work sends it alone, as every signed-in request does.
+        async with translated(), self._conn.cursor(row_factory=dict_row) as cur:
+            await self._tx.execute_scoping(
+                cur, "SELECT * FROM session_account(%s, %s, %s, %s)",
+                (self._tx.scope, user_id, token_id, now),
+            )  # fmt: skip
+            row = await cur.fetchone()
+        assert row is not None  # the function always returns one row
+        revoked = bool(row.pop("revoked"))
+        return (msgspec.convert(row, User) if row["id"] is not None else None), revoked
+
     async def get_by_email(self, email: str) -> User | None:
         query = f"SELECT {USER} FROM users WHERE email = lower(%s)"
         return await self._one(User, query, (email,))
@@ -70,6 +86,16 @@ class PgUsers(PgRepository, storage.UserRepository):
         query = "SELECT count(*) FROM users WHERE active AND email_verified"
         found: int = await self._scalar(query)
         return found
+
+
+class PgRevocations(PgRepository, storage.RevocationRepository):
+    async def add(self, token_id: str, until: datetime, now: datetime) -> None:
+        await self._execute(
+            "INSERT INTO revoked_tokens (jti, expires_at) VALUES (%s, %s) "
+            "ON CONFLICT (jti) DO NOTHING",
+            (token_id, until),
+        )
+        await self._execute("DELETE FROM revoked_tokens WHERE expires_at <= %s", (now,))
 
 
 class PgTokens(PgRepository, storage.TokenRepository):

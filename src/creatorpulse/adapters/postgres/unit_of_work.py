@@ -65,6 +65,7 @@ class PgUnitOfWork(UnitOfWork):
         )  # fmt: skip
         self._tx = tx
         self.users = repos.PgUsers(tx)
+        self.revocations = repos.PgRevocations(tx)
         self.tokens = repos.PgTokens(tx)
         self.sources = repos.PgSources(tx)
         self.style_posts = repos.PgStylePosts(tx)

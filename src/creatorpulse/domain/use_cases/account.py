@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from uuid import UUID
 
 from creatorpulse.domain.model.errors import NotFound
@@ -21,6 +22,18 @@ class Account:
         if user is None:
             raise NotFound("user not found")
         return user
+
+    async def session(self, user_id: UUID, token_id: str) -> tuple[User | None, bool]:
+        """The account a session token names (None if gone) and whether the token was signed
+        out: what every signed-in request checks, in one read."""
+        async with self._uow.for_user(user_id, read_only=True) as tx:
+            return await tx.users.get_session(user_id, token_id, self._clock.now())
+
+    async def sign_out(self, user_id: UUID, token_id: str, until: datetime) -> None:
+        """Ends one session: its token is refused until it would have expired anyway."""
+        async with self._uow.for_user(user_id) as tx:
+            await tx.revocations.add(token_id, until, self._clock.now())
+            await tx.commit()
 
     async def change_settings(
         self,

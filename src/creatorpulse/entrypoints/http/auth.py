@@ -87,26 +87,6 @@ class TokenService:
         return Claims(user_id=user_id, token_id=token_id, expires_at=expires, issued_at=issued)
 
 
-class RevocationList(Protocol):
-    async def revoke(self, token_id: str, until: datetime) -> None: ...
-    async def is_revoked(self, token_id: str) -> bool: ...
-
-
-class MemoryRevocations(RevocationList):
-    def __init__(self, clock: Clock) -> None:
-        self._until: dict[str, datetime] = {}
-        self._clock = clock
-
-    async def revoke(self, token_id: str, until: datetime) -> None:
-        now = self._clock.now()
-        self._until = {k: v for k, v in self._until.items() if v > now}
-        self._until[token_id] = until
-
-    async def is_revoked(self, token_id: str) -> bool:
-        until = self._until.get(token_id)
-        return until is not None and until > self._clock.now()
-
-
 Failure = tuple[str, str]  # (kind, key): ("account", email) or ("address", client address)
 
 

@@ -9,9 +9,9 @@ from dishka import AsyncContainer
 from litestar import Request
 from litestar.di import NamedDependency, Provide
 
-from creatorpulse.domain.model.errors import AuthenticationFailed, NotFound
+from creatorpulse.domain.model.errors import AuthenticationFailed
 from creatorpulse.domain.model.users import User
-from creatorpulse.entrypoints.http.auth import Claims, RevocationList, TokenService
+from creatorpulse.entrypoints.http.auth import Claims, TokenService
 from creatorpulse.entrypoints.use_cases import UseCases
 
 _MISSING = "sign in first: send 'Authorization: Bearer <token>'"
@@ -41,15 +41,13 @@ async def signed_in(request: Request[Any, Any, Any]) -> Session:
     if scheme.lower() != "bearer" or not token.strip():
         raise AuthenticationFailed(_MISSING, code="missing_token")
     tokens: TokenService = await resolve(request, TokenService)
-    revocations: RevocationList = await resolve(request, RevocationList)
     cases: UseCases = await resolve(request, UseCases)
     claims = tokens.verify(token.strip())
-    if await revocations.is_revoked(claims.token_id):
+    user, signed_out = await cases.account.session(claims.user_id, claims.token_id)
+    if signed_out:
         raise AuthenticationFailed("this session has been signed out", code="revoked_token")
-    try:
-        user = await cases.account.get(claims.user_id)
-    except NotFound:
-        raise AuthenticationFailed("this account no longer exists", code="invalid_token") from None
+    if user is None:
+        raise AuthenticationFailed("this account no longer exists", code="invalid_token")
     if not user.active:
         raise AuthenticationFailed("this account is not active", code="inactive_account")
     if user.session_outlived(claims.issued_at):

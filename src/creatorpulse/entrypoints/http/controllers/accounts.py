@@ -10,7 +10,7 @@ from litestar.di import Provide
 from litestar.params import JSONBody, Parameter
 
 from creatorpulse.domain.model.errors import AuthenticationFailed
-from creatorpulse.entrypoints.http.auth import LoginThrottle, RevocationList, TokenService
+from creatorpulse.entrypoints.http.auth import LoginThrottle, TokenService
 from creatorpulse.entrypoints.http.deps import SessionDep, client_address, signed_in
 from creatorpulse.entrypoints.http.envelope import Envelope, ok
 from creatorpulse.entrypoints.http.errors import RateLimited
@@ -74,9 +74,10 @@ class AuthController(Controller):
     @post("/logout", status_code=200, dependencies={"account": Provide(signed_in)}, security=None)
     @inject
     async def logout(
-        self, account: SessionDep, revocations: FromDishka[RevocationList]
+        self, account: SessionDep, cases: FromDishka[UseCases]
     ) -> Response[Envelope[MessageOut]]:
-        await revocations.revoke(account.claims.token_id, account.claims.expires_at)
+        claims = account.claims
+        await cases.account.sign_out(account.user.id, claims.token_id, claims.expires_at)
         return ok(MessageOut("signed out"))
 
     @post("/reset-password", status_code=200, opt={"rate_limit": (3, 3600)})
@@ -121,8 +122,8 @@ class MeController(Controller):
         self,
         account: SessionDep,
         cases: FromDishka[UseCases],
-        revocations: FromDishka[RevocationList],
     ) -> Response[Envelope[MessageOut]]:
+        claims = account.claims
         await cases.account.delete(account.user.id)
-        await revocations.revoke(account.claims.token_id, account.claims.expires_at)
+        await cases.account.sign_out(account.user.id, claims.token_id, claims.expires_at)
         return ok(MessageOut("your account and everything in it have been deleted"))
