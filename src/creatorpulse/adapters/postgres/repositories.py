@@ -7,7 +7,6 @@ from datetime import datetime
 from uuid import UUID
 
 import msgspec
-from psycopg.rows import dict_row
 
 from creatorpulse.adapters.postgres.rows import PgRepository, fields, translated
 from creatorpulse.adapters.postgres.vectors import PackedVector, PackedVectors
@@ -50,13 +49,9 @@ class PgUsers(PgRepository, storage.UserRepository):
     ) -> tuple[User | None, bool]:
         # One statement that sets this unit of work's scope itself (migration 0013), so a
         # read-only unit of work sends it alone, as every signed-in request does.
-        async with translated(), self._conn.cursor(row_factory=dict_row) as cur:
-            await self._tx.execute_scoping(
-                cur, "SELECT * FROM session_account(%s, %s, %s, %s)",
-                (self._tx.scope, user_id, token_id, now),
-            )  # fmt: skip
-            row = await cur.fetchone()
-        assert row is not None  # the function always returns one row
+        [row] = await self._scoped_rows(
+            "SELECT * FROM session_account(%s, %s, %s, %s)", (user_id, token_id, now)
+        )
         revoked = bool(row.pop("revoked"))
         return (msgspec.convert(row, User) if row["id"] is not None else None), revoked
 

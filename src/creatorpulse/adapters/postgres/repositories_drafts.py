@@ -86,13 +86,11 @@ class PgDrafts(PgRepository, storage.DraftRepository):
             await self._execute(_UPDATE_DRAFTS, _draft_columns(drafts))
 
     async def list_page(self, user_id: UUID, page: int, per_page: int) -> tuple[list[Draft], int]:
-        # One statement: the count always comes back, with the page's rows if there are any.
-        rows = await self._rows(
-            "SELECT n.total, d.* FROM (SELECT count(*) AS total FROM generated_drafts "
-            "WHERE user_id = %(user)s) n LEFT JOIN LATERAL ("
-            f"SELECT {DRAFT} FROM generated_drafts WHERE user_id = %(user)s "
-            "ORDER BY created_at DESC, id DESC LIMIT %(limit)s OFFSET %(offset)s) d ON true",
-            {"user": user_id, "limit": per_page, "offset": (page - 1) * per_page},
+        # One statement that sets the scope itself (migration 0014): the count always comes
+        # back, with the page's rows if there are any.
+        rows = await self._scoped_rows(
+            "SELECT * FROM drafts_page(%s, %s, %s, %s)",
+            (user_id, per_page, (page - 1) * per_page),
         )
         total: int = rows[0]["total"]
         drafts = [msgspec.convert(row, Draft) for row in rows if row["id"] is not None]

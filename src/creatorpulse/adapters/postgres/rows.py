@@ -54,6 +54,13 @@ class PgRepository:
             await self._tx.execute(cur, query, params)
             return await cur.fetchall() if _has_rows(cur) else []
 
+    async def _scoped_rows(self, call: str, params: tuple[Any, ...]) -> list[dict[str, Any]]:
+        """Rows of a function that sets the unit of work's scope itself, given as its first
+        argument (migrations 0013, 0014): a read-only unit of work sends it alone."""
+        async with translated(), self._conn.cursor(row_factory=dict_row) as cur:
+            await self._tx.execute_scoping(cur, call, (self._tx.scope, *params))
+            return await cur.fetchall()
+
     async def _all(
         self, kind: type[T], query: str, params: Mapping[str, Any] | tuple[Any, ...] = ()
     ) -> list[T]:
