@@ -83,16 +83,6 @@ class PgUsers(PgRepository, storage.UserRepository):
         return found
 
 
-class PgRevocations(PgRepository, storage.RevocationRepository):
-    async def add(self, token_id: str, until: datetime, now: datetime) -> None:
-        await self._execute(
-            "INSERT INTO revoked_tokens (jti, expires_at) VALUES (%s, %s) "
-            "ON CONFLICT (jti) DO NOTHING",
-            (token_id, until),
-        )
-        await self._execute("DELETE FROM revoked_tokens WHERE expires_at <= %s", (now,))
-
-
 class PgTokens(PgRepository, storage.TokenRepository):
     async def add(self, token: ActionToken) -> None:
         await self._execute(

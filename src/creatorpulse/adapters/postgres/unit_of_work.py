@@ -18,6 +18,7 @@ from psycopg_pool import AsyncConnectionPool
 from creatorpulse.adapters.postgres import repositories as repos
 from creatorpulse.adapters.postgres.feed_state import PgFeedState
 from creatorpulse.adapters.postgres.jobs import PgDeadLetters, PgJobClaims
+from creatorpulse.adapters.postgres.revocations import PgRevocations
 from creatorpulse.adapters.postgres.transaction import LazyTransaction, Statement
 from creatorpulse.ports.storage import UnitOfWork, UnitOfWorkFactory
 
@@ -65,7 +66,7 @@ class PgUnitOfWork(UnitOfWork):
         )  # fmt: skip
         self._tx = tx
         self.users = repos.PgUsers(tx)
-        self.revocations = repos.PgRevocations(tx)
+        self.revocations = PgRevocations(tx)
         self.tokens = repos.PgTokens(tx)
         self.sources = repos.PgSources(tx)
         self.style_posts = repos.PgStylePosts(tx)
