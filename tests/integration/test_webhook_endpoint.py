@@ -72,7 +72,9 @@ async def test_delivered_then_bounce_pauses_mail_and_settings_say_so(client, key
     # The account is unverified, so read its state through the use cases.
     cases: UseCases = await client.app.state.dishka_container.get(UseCases)
     me = await client.get("/v1/me", headers={"Authorization": f"Bearer {token}"})
-    user = await cases.account.get(uuid.UUID(me.json()["data"]["id"]))
+    async with cases.ports.uow.system() as tx:
+        user = await tx.users.get(uuid.UUID(me.json()["data"]["id"]))
+    assert user is not None
     assert user.mail_paused is not None and user.mail_paused.value == "bounced"
 
 

@@ -16,13 +16,6 @@ class Account:
     def __init__(self, uow: UnitOfWorkFactory, clock: Clock) -> None:
         self._uow, self._clock = uow, clock
 
-    async def get(self, user_id: UUID) -> User:
-        async with self._uow.for_user(user_id, read_only=True) as tx:
-            user = await tx.users.get(user_id)
-        if user is None:
-            raise NotFound("user not found")
-        return user
-
     async def session(self, user_id: UUID, token_id: str) -> tuple[User | None, bool]:
         """The account a session token names (None if gone) and whether the token was signed
         out: what every signed-in request checks, in one read."""
