@@ -38,6 +38,7 @@ import feedparser
 import nh3
 
 from benchmarks.common import Figure, embedded_database, verdict
+from creatorpulse.adapters.feeds.fast import entry_body
 from creatorpulse.adapters.feeds.fetcher import HttpFeedFetcher
 from creatorpulse.adapters.http import HttpAnswer, SafeFetcher
 from creatorpulse.adapters.language import FastTextLanguage
@@ -168,19 +169,19 @@ async def follow(uow: UnitOfWorkFactory, urls: list[str], followers: int) -> Non
 
 
 def markup_kept(docs: dict[str, bytes]) -> list[str]:
-    """What any ingest of these feeds must sanitise: each entry's title and the longest of its
-    bodies (the one parse_fast keeps), as fastfeedparser hands them over."""
+    """What any ingest of these feeds must sanitise: each entry's title and the body parse_fast
+    keeps, as fastfeedparser hands them over."""
     found = []
     for body in docs.values():
         try:
-            parsed = fastfeedparser.parse(body, include_tags=False, include_enclosures=False)
+            parsed = fastfeedparser.parse(
+                body, include_tags=False, include_media=True, include_enclosures=False
+            )
         except Exception:  # feedparser's share: not counted, so the floor stays a floor
             continue
         for entry in parsed.get("entries") or []:
-            texts = [c.get("value") for c in entry.get("content") or [] if isinstance(c, dict)]
-            texts.append(entry.get("description"))
-            found.append(entry.get("title") or "")
-            found.append(max((t for t in texts if isinstance(t, str)), key=len, default=""))
+            title = entry.get("title")
+            found.extend((title if isinstance(title, str) else "", entry_body(entry)))
     return found
 
 

@@ -27,15 +27,20 @@ def parse_fast(data: bytes, base_url: str | None, now: datetime) -> FetchedFeed 
     return FetchedFeed(title=title, items=items)
 
 
-def _item(entry: Any, base_url: str | None, now: datetime) -> FetchedItem:
+def entry_body(entry: Any) -> str:
+    """The markup an entry's text comes from: the longest of its bodies."""
     bodies = [_text(c.get("value")) for c in entry.get("content") or [] if isinstance(c, dict)]
     body = max([*bodies, _text(entry.get("description"))], key=len)
     if not body.strip():  # YouTube and other media feeds: the text is the media description
         media = [m for m in entry.get("media_content") or [] if isinstance(m, dict)]
         body = max([body, *(_text(m.get("description")) for m in media)], key=len)
+    return body
+
+
+def _item(entry: Any, base_url: str | None, now: datetime) -> FetchedItem:
     return FetchedItem(
         title=html_to_text(_text(entry.get("title"))).strip() or None,
-        content=html_to_text(body),
+        content=html_to_text(entry_body(entry)),
         url=safe_link(entry.get("link"), base_url),
         published_at=from_iso(entry.get("published") or entry.get("updated"), now),
     )
