@@ -15,6 +15,7 @@ from creatorpulse.domain.model.emails import EmailDelivery
 from creatorpulse.domain.model.feed_state import FeedFetchState
 from creatorpulse.domain.model.items import SourceItem
 from creatorpulse.domain.model.jobs import DeadLetter
+from creatorpulse.domain.model.sessions import SessionMemo
 from creatorpulse.domain.model.sources import Source, SourceType
 from creatorpulse.domain.model.style import StyleChunk, StylePost
 from creatorpulse.domain.model.style_jobs import StyleJob
@@ -267,6 +268,11 @@ class UnitOfWork(Protocol):
 
 
 class UnitOfWorkFactory(Protocol):
+    @property
+    def sessions(self) -> SessionMemo | None:
+        """What session checks found, kept while this store vouches nothing they read has
+        changed (see SessionMemo); None when it cannot tell (then read every time)."""
+
     def for_user(self, user_id: UUID, *, read_only: bool = False) -> UnitOfWork:
         """A transaction that can see and change only `user_id`'s rows. A `read_only` one
         cannot commit, and each of its reads may see a newer snapshot than the one before

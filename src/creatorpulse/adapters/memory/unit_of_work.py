@@ -56,6 +56,8 @@ class MemoryUnitOfWork(UnitOfWork):
 
 
 class MemoryUnitOfWorkFactory(UnitOfWorkFactory):
+    sessions = None  # reading this store is as cheap as a memo of it
+
     def __init__(self, store: MemoryStore | None = None) -> None:
         self.store = store or MemoryStore()
 

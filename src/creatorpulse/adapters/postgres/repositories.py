@@ -60,6 +60,7 @@ class PgUsers(PgRepository, storage.UserRepository):
         return await self._one(User, query, (email,))
 
     async def update(self, user: User) -> None:
+        self._tx.sessions_changed = True
         await self._execute(
             "UPDATE users SET email = %(email)s, password_hash = %(password_hash)s, "
             "timezone = %(timezone)s, delivery_time = %(delivery_time)s, active = %(active)s, "
@@ -71,6 +72,7 @@ class PgUsers(PgRepository, storage.UserRepository):
 
     async def delete(self, user_id: UUID) -> None:
         # Every other table references users ON DELETE CASCADE.
+        self._tx.sessions_changed = True
         await self._execute("DELETE FROM users WHERE id = %s", (user_id,))
 
     async def list_active(self) -> list[User]:

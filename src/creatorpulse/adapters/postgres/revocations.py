@@ -11,6 +11,7 @@ from creatorpulse.ports import storage
 
 class PgRevocations(PgRepository, storage.RevocationRepository):
     async def add(self, token_id: str, until: datetime, now: datetime) -> None:
+        self._tx.sessions_changed = True
         await self._execute(
             "INSERT INTO revoked_tokens (jti, expires_at) VALUES (%s, %s) "
             "ON CONFLICT (jti) DO NOTHING",

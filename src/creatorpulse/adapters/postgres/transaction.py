@@ -45,6 +45,8 @@ class LazyTransaction:
     ) -> None:
         self.conn, self._opening, self.read_only = conn, opening, read_only
         self.scope = scope  # the user whose rows this transaction sees; None: the system role
+        # It wrote what a session check reads (an account, a sign-out): commit clears the memo.
+        self.sessions_changed = False
         self._literal: AsyncClientCursor[Any] | None = None
 
     @property

@@ -19,7 +19,9 @@ from creatorpulse.adapters.postgres import repositories as repos
 from creatorpulse.adapters.postgres.feed_state import PgFeedState
 from creatorpulse.adapters.postgres.jobs import PgDeadLetters, PgJobClaims
 from creatorpulse.adapters.postgres.revocations import PgRevocations
+from creatorpulse.adapters.postgres.session_notices import SessionNotices
 from creatorpulse.adapters.postgres.transaction import LazyTransaction, Statement
+from creatorpulse.domain.model.sessions import SessionMemo
 from creatorpulse.ports.storage import UnitOfWork, UnitOfWorkFactory
 
 log = structlog.get_logger("creatorpulse.storage")
@@ -52,10 +54,10 @@ def _opening(scope: UUID | None, read_only: bool) -> list[Statement]:
 class PgUnitOfWork(UnitOfWork):
     def __init__(
         self, pool: AsyncConnectionPool[Any], scope: UUID | None, *, read_only: bool = False,
-        on_lost: Callable[[], None] | None = None,
+        on_lost: Callable[[], None] | None = None, memo: SessionMemo | None = None,
     ) -> None:  # fmt: skip
         self._pool, self._scope, self._read_only = pool, scope, read_only
-        self._on_lost = on_lost
+        self._on_lost, self._memo = on_lost, memo
         self._tx: LazyTransaction | None = None
 
     async def __aenter__(self) -> Self:
@@ -99,8 +101,16 @@ class PgUnitOfWork(UnitOfWork):
                 self._on_lost()
 
     async def commit(self) -> None:
-        assert self._tx is not None, "commit() outside the transaction block"
-        await self._tx.commit()  # later statements open the next scoped transaction
+        tx = self._tx
+        assert tx is not None, "commit() outside the transaction block"
+        try:
+            await tx.commit()  # later statements open the next scoped transaction
+        finally:
+            if tx.sessions_changed and self._memo is not None:
+                # Before this process answers anyone: the notice to other processes (0015)
+                # arrives on another connection, later.
+                self._memo.clear()
+                tx.sessions_changed = False
 
     async def rollback(self) -> None:
         assert self._tx is not None, "rollback() outside the transaction block"
@@ -112,12 +122,21 @@ class PgUnitOfWorkFactory(UnitOfWorkFactory):
         self.pool = pool
         self._locks = LockConnections(conninfo or str(pool.conninfo))
         self._checking: asyncio.Task[None] | None = None
+        self._notices = SessionNotices(conninfo or str(pool.conninfo), SessionMemo())
+
+    @property
+    def sessions(self) -> SessionMemo:
+        self._notices.start()  # kept only once the notices are heard: see SessionNotices
+        return self._notices.memo
 
     def for_user(self, user_id: UUID, *, read_only: bool = False) -> PgUnitOfWork:
-        return PgUnitOfWork(self.pool, user_id, read_only=read_only, on_lost=self._lost)
+        return PgUnitOfWork(
+            self.pool, user_id, read_only=read_only, on_lost=self._lost,
+            memo=self._notices.memo,
+        )  # fmt: skip
 
     def system(self) -> PgUnitOfWork:
-        return PgUnitOfWork(self.pool, None, on_lost=self._lost)
+        return PgUnitOfWork(self.pool, None, on_lost=self._lost, memo=self._notices.memo)
 
     def _lost(self) -> None:
         """A connection broke (the server restarted, or dropped it): the idle ones in the pool
@@ -160,6 +179,7 @@ class PgUnitOfWorkFactory(UnitOfWorkFactory):
             await self._locks.give_back(conn)
 
     async def close(self) -> None:
+        await self._notices.close()
         if self._checking is not None:
             self._checking.cancel()
             with contextlib.suppress(asyncio.CancelledError):
