@@ -6,7 +6,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from dishka import Provider, Scope, provide
-from dishka.integrations.litestar import setup_dishka
 from litestar import Litestar
 from litestar.config.cors import CORSConfig
 from litestar.openapi import OpenAPIConfig
@@ -121,9 +120,9 @@ def create_app(settings: Settings | None = None, *overrides: Provider) -> Litest
         request_max_body_size=MAX_BODY,
         debug=False,
     )  # fmt: skip
-    setup_dishka(container, app)
-    # Outermost, as dishka wraps it: route middleware never sees what the router answers
-    # itself (unknown paths, wrong methods, ids of the wrong type) or a CORS preflight.
+    app.state.dishka_container = container  # what routes resolve from (deps.inject)
+    # Outermost: route middleware never sees what the router answers itself (unknown paths,
+    # wrong methods, ids of the wrong type) or a CORS preflight.
     app.asgi_handler = edge_middleware(metrics, settings.base_url.startswith("https://"))(
         app.asgi_handler
     )

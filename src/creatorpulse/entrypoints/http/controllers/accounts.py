@@ -4,14 +4,14 @@ import math
 import time
 from typing import Any
 
-from dishka.integrations.litestar import FromDishka, inject
+from dishka import FromDishka
 from litestar import Controller, Request, Response, delete, get, post
 from litestar.di import Provide
 from litestar.params import JSONBody, Parameter
 
 from creatorpulse.domain.model.errors import AuthenticationFailed
 from creatorpulse.entrypoints.http.auth import LoginThrottle, TokenService
-from creatorpulse.entrypoints.http.deps import SessionDep, client_address, signed_in
+from creatorpulse.entrypoints.http.deps import SessionDep, client_address, inject, signed_in
 from creatorpulse.entrypoints.http.envelope import Envelope, ok
 from creatorpulse.entrypoints.http.errors import RateLimited
 from creatorpulse.entrypoints.http.schemas import (

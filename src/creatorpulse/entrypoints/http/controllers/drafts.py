@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from dishka.integrations.litestar import FromDishka, inject
+from dishka import FromDishka
 from litestar import Controller, Response, get, post, put
 from litestar.params import FromPath, JSONBody, Parameter
 
@@ -10,7 +10,7 @@ from creatorpulse.domain.model.drafts import FeedbackSource
 from creatorpulse.domain.model.explain import explain
 from creatorpulse.domain.model.schedule import format_time
 from creatorpulse.domain.model.users import User
-from creatorpulse.entrypoints.http.deps import SIGNED_IN, SessionDep
+from creatorpulse.entrypoints.http.deps import SIGNED_IN, SessionDep, inject
 from creatorpulse.entrypoints.http.envelope import Envelope, ok
 from creatorpulse.entrypoints.http.schemas import (
     DraftOut,

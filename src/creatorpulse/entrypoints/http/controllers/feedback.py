@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dishka.integrations.litestar import FromDishka, inject
+from dishka import FromDishka
 from litestar import Controller, Response, post
 from litestar.params import FromPath, JSONBody, Parameter
 
 from creatorpulse.domain.model.drafts import FeedbackSource
+from creatorpulse.entrypoints.http.deps import inject
 from creatorpulse.entrypoints.http.envelope import Envelope, ok
 from creatorpulse.entrypoints.http.schemas import FeedbackBody, MessageOut
 from creatorpulse.entrypoints.metrics import Metrics

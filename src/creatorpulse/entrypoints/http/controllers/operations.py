@@ -7,7 +7,7 @@ from collections import OrderedDict
 from typing import Any
 
 import structlog
-from dishka.integrations.litestar import FromDishka, inject
+from dishka import FromDishka
 from litestar import Controller, MediaType, Request, Response, get, post
 
 from creatorpulse.adapters.mail.sendgrid_events import (
@@ -19,6 +19,7 @@ from creatorpulse.adapters.mail.sendgrid_events import (
 )
 from creatorpulse.domain.model.errors import AuthenticationFailed, InvalidInput
 from creatorpulse.entrypoints.container import QueueHealth, Storage
+from creatorpulse.entrypoints.http.deps import inject
 from creatorpulse.entrypoints.metrics import Metrics
 from creatorpulse.entrypoints.settings import Settings
 from creatorpulse.entrypoints.use_cases import UseCases

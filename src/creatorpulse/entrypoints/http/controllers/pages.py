@@ -7,7 +7,7 @@ from html import escape
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from dishka.integrations.litestar import FromDishka, inject
+from dishka import FromDishka
 from litestar import Controller, MediaType, Request, Response, get, post
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath, Parameter
@@ -15,6 +15,7 @@ from litestar.params import Body, FromPath, Parameter
 from creatorpulse.domain.model.drafts import FeedbackType
 from creatorpulse.domain.model.errors import DomainError
 from creatorpulse.entrypoints.http.controllers.feedback import record_vote
+from creatorpulse.entrypoints.http.deps import inject
 from creatorpulse.entrypoints.metrics import Metrics
 from creatorpulse.entrypoints.use_cases import UseCases
 

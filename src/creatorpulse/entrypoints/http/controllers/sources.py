@@ -2,11 +2,11 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from dishka.integrations.litestar import FromDishka, inject
+from dishka import FromDishka
 from litestar import Controller, Response, delete, get, post, put
 from litestar.params import FromPath, JSONBody
 
-from creatorpulse.entrypoints.http.deps import SIGNED_IN, SessionDep
+from creatorpulse.entrypoints.http.deps import SIGNED_IN, SessionDep, inject
 from creatorpulse.entrypoints.http.envelope import Envelope, ok
 from creatorpulse.entrypoints.http.schemas import (
     CreateSourceBody,

@@ -2,13 +2,13 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from dishka.integrations.litestar import FromDishka, inject
+from dishka import FromDishka
 from litestar import Controller, Response, delete, get, post
 from litestar.params import FromPath, JSONBody, Parameter
 
 from creatorpulse.domain.model.errors import InvalidInput
 from creatorpulse.domain.model.style import MAX_POSTS_PER_USER
-from creatorpulse.entrypoints.http.deps import SIGNED_IN, SessionDep
+from creatorpulse.entrypoints.http.deps import SIGNED_IN, SessionDep, inject
 from creatorpulse.entrypoints.http.envelope import Envelope, ok
 from creatorpulse.entrypoints.http.schemas import (
     JobStartedOut,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import msgspec
-from dishka.integrations.litestar import FromDishka, inject
+from dishka import FromDishka
 from litestar import Controller, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
@@ -13,7 +13,7 @@ from litestar.params import Body
 
 from creatorpulse.domain.model.errors import InvalidInput
 from creatorpulse.entrypoints.http.controllers.style import _train
-from creatorpulse.entrypoints.http.deps import SIGNED_IN, SessionDep
+from creatorpulse.entrypoints.http.deps import SIGNED_IN, SessionDep, inject
 from creatorpulse.entrypoints.http.envelope import Envelope, ok
 from creatorpulse.entrypoints.jobs import BackgroundJobs
 from creatorpulse.entrypoints.metrics import Metrics
