@@ -3,9 +3,9 @@ security headers. Log lines name the route template, never the raw path (it may 
 
 from __future__ import annotations
 
+import os
 import re
 import time
-import uuid
 from typing import Any
 
 import structlog
@@ -56,9 +56,11 @@ def edge_middleware(metrics: Metrics, https: bool) -> Any:
             if scope["type"] != ScopeType.HTTP:
                 await app(scope, receive, send)
                 return
-            headers = dict(scope.get("headers") or [])
-            incoming = headers.get(b"x-request-id", b"").decode("latin-1")
-            request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+            incoming = next(
+                (v for k, v in scope.get("headers") or () if k == b"x-request-id"), b""
+            ).decode("latin-1")
+            # Ours: 128 random bits in hex, as a uuid4's hex without building a UUID.
+            request_id = incoming if _REQUEST_ID.match(incoming) else os.urandom(16).hex()
             structlog.contextvars.bind_contextvars(request_id=request_id)
             started, status = time.perf_counter(), 500
 
