@@ -16,8 +16,9 @@ psycopg's pipeline mode, which keeps server-side parameters and prepared stateme
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
+from functools import cached_property
 from typing import Any
 from uuid import UUID
 
@@ -38,16 +39,21 @@ class LazyTransaction:
     def __init__(
         self,
         conn: AsyncConnection[Any],
-        opening: Sequence[Statement],
+        opening: Callable[[], Sequence[Statement]],
         *,
         read_only: bool,
         scope: UUID | None = None,
     ) -> None:
-        self.conn, self._opening, self.read_only = conn, opening, read_only
+        self.conn, self._make_opening, self.read_only = conn, opening, read_only
         self.scope = scope  # the user whose rows this transaction sees; None: the system role
         # It wrote what a session check reads (an account, a sign-out): commit clears the memo.
         self.sessions_changed = False
         self._literal: AsyncClientCursor[Any] | None = None
+
+    @cached_property
+    def _opening(self) -> Sequence[Statement]:
+        """Written when first needed: a statement that scopes itself never needs it."""
+        return self._make_opening()
 
     @property
     def idle(self) -> bool:
