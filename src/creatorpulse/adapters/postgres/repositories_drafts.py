@@ -93,7 +93,9 @@ class PgDrafts(PgRepository, storage.DraftRepository):
             (user_id, per_page, (page - 1) * per_page),
         )
         total: int = rows[0]["total"]
-        drafts = [msgspec.convert(row, Draft) for row in rows if row["id"] is not None]
+        # One conversion for the page (a row's extra `total` is ignored); a page past the last
+        # has one row, of NULL draft columns.
+        drafts = msgspec.convert(rows if rows[0]["id"] is not None else [], list[Draft])
         return drafts, total
 
     async def list_since(

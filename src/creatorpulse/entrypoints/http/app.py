@@ -121,6 +121,7 @@ def create_app(settings: Settings | None = None, *overrides: Provider) -> Litest
         debug=False,
     )  # fmt: skip
     app.state.dishka_container = container  # what routes resolve from (deps.inject)
+    app.state.resolved = {}  # deps.resolve's answers
     # Outermost: route middleware never sees what the router answers itself (unknown paths,
     # wrong methods, ids of the wrong type) or a CORS preflight.
     app.asgi_handler = edge_middleware(metrics, settings.base_url.startswith("https://"))(

@@ -51,6 +51,9 @@ def edge_middleware(metrics: Metrics, https: bool) -> Any:
         pair[0].inc()
         pair[1].observe(elapsed)
 
+    hsts = [(b"strict-transport-security", b"max-age=31536000")]
+    always = SECURITY_HEADERS + hsts if https else SECURITY_HEADERS  # on every answer
+
     def middleware(app: ASGIApp) -> ASGIApp:
         async def handle(scope: Scope, receive: Receive, send: Send) -> None:
             if scope["type"] != ScopeType.HTTP:
@@ -68,17 +71,15 @@ def edge_middleware(metrics: Metrics, https: bool) -> Any:
                 nonlocal status
                 if message["type"] == "http.response.start":
                     status = message["status"]
-                    extra = [(b"x-request-id", request_id.encode()), *SECURITY_HEADERS]
-                    if https:
-                        extra.append((b"strict-transport-security", b"max-age=31536000"))
-                    existing = list(message.get("headers") or [])
-                    named = {k.lower() for k, _ in existing}
+                    headers = list(message.get("headers") or ())
+                    named = {name.lower() for name, _ in headers}
+                    headers += [(b"x-request-id", request_id.encode()), *always]
                     if b"cache-control" not in named:  # drafts, tokens, sessions: never cached
-                        extra.append((b"cache-control", b"no-store"))
+                        headers.append((b"cache-control", b"no-store"))
                     if b"content-security-policy" not in named:
                         docs = scope["path"] in ("/schema", "/schema/")
-                        extra.append((b"content-security-policy", DOCS_CSP if docs else PAGE_CSP))
-                    message["headers"] = existing + extra
+                        headers.append((b"content-security-policy", DOCS_CSP if docs else PAGE_CSP))
+                    message["headers"] = headers
                 await send(message)
 
             try:
