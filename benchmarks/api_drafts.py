@@ -1,14 +1,17 @@
 """The API's overhead on its hottest read: `GET /v1/drafts?per_page=10`, signed in, through the
-real app (create_app: JWT check, revocation lookup, account load, RLS-scoped unit of work,
-envelope, rate-limit and edge middleware, one log line) against a bare Litestar endpoint that
-reads the same 10 rows of the same table with a plain psycopg pool.
+real app (create_app: JWT check, the session check (revocation and account, kept in the
+SessionMemo), RLS-scoped unit of work, envelope, rate-limit and edge middleware, one log line)
+against a bare Litestar endpoint that reads the same 10 rows of the same table with a plain
+psycopg pool.
 
 Both run under uvicorn on loopback with the same settings (one process each, access log off) on
-one throwaway embedded PostgreSQL; a user has 12 drafts. Each is driven for `--seconds` by
-`--concurrency` httpx connections after a short warm-up, one after the other; the figures are
-requests/s, their ratio (goal ≥ 0.8) and p50/p99 latency.
+one throwaway embedded PostgreSQL; a user has 12 drafts. Both servers stay up and take turns:
+`--rounds` alternate rounds each, `--seconds` of load on each in all, by `--concurrency` wrk (or
+httpx) connections after a 1 s warm-up per round, which is not counted. The figures are
+requests/s, their ratio (goal ≥ 0.8), p50/p99 latency and the CPU a request costs each process
+and PostgreSQL.
 
-    .venv/bin/python -m benchmarks.api_drafts [--seconds 10 --concurrency 64]
+    .venv/bin/python -m benchmarks.api_drafts [--seconds 15 --rounds 3 --concurrency 64]
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager, contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -184,11 +187,17 @@ def _ms(text: str) -> float:
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}[unit]
 
 
-def drive_wrk(url: str, headers: dict[str, str], seconds: float, concurrency: int) -> Result:
+Mark = Callable[[], None]  # called when the warm-up is over and the measured load begins
+
+
+def drive_wrk(
+    url: str, headers: dict[str, str], seconds: float, concurrency: int, begin: Mark
+) -> Result:
     """wrk (apt install wrk): one thread, `concurrency` keep-alive connections."""
     flags = [arg for k, v in headers.items() for arg in ("-H", f"{k}: {v}")]
     base = ["wrk", "-t1", f"-c{concurrency}", *flags]
     subprocess.run([*base, "-d1s", url], check=True, capture_output=True)  # warm-up
+    begin()
     out = subprocess.run(
         [*base, f"-d{seconds:g}s", "--latency", url], check=True, capture_output=True, text=True
     ).stdout
@@ -204,7 +213,7 @@ def drive_wrk(url: str, headers: dict[str, str], seconds: float, concurrency: in
 
 
 async def drive_httpx(
-    url: str, headers: dict[str, str], seconds: float, concurrency: int
+    url: str, headers: dict[str, str], seconds: float, concurrency: int, begin: Mark
 ) -> Result:
     """Fallback without wrk: httpx with `concurrency` workers (the client costs more CPU)."""
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
@@ -220,6 +229,7 @@ async def drive_httpx(
 
         until = time.perf_counter() + 1.0
         await asyncio.gather(*(worker(until, [], []) for _ in range(concurrency)))
+        begin()
         latencies: list[float] = []
         failures: list[int] = []
         started = time.perf_counter()
@@ -230,10 +240,13 @@ async def drive_httpx(
             len(failures), len(latencies))  # fmt: skip
 
 
-def drive(url: str, headers: dict[str, str], seconds: float, concurrency: int) -> Result:
+def drive(
+    url: str, headers: dict[str, str], seconds: float, concurrency: int,
+    begin: Mark = lambda: None,
+) -> Result:  # fmt: skip
     if shutil.which("wrk"):
-        return drive_wrk(url, headers, seconds, concurrency)
-    return asyncio.run(drive_httpx(url, headers, seconds, concurrency))
+        return drive_wrk(url, headers, seconds, concurrency, begin)
+    return asyncio.run(drive_httpx(url, headers, seconds, concurrency, begin))
 
 
 def cpu_per_request(
@@ -242,16 +255,40 @@ def cpu_per_request(
     """The load's figures, and the CPU each request cost the app's process and PostgreSQL
     (µs): what throughput on shared cores comes down to, and far steadier than req/s on a VM
     whose speed moves between runs."""
-    app, database = cpu_seconds(pid), postgres_cpu_seconds()
-    result = drive(url, headers, seconds, concurrency)
+    at: list[float] = []  # both processes' CPU when the measured load begins (not the warm-up)
+    result = drive(url, headers, seconds, concurrency,
+                   lambda: at.extend((cpu_seconds(pid), postgres_cpu_seconds())))  # fmt: skip
     requests = max(result[4], 1)
-    app_us = (cpu_seconds(pid) - app) / requests * 1e6
-    return result, app_us, (postgres_cpu_seconds() - database) / requests * 1e6
+    app_us = (cpu_seconds(pid) - at[0]) / requests * 1e6
+    return result, app_us, (postgres_cpu_seconds() - at[1]) / requests * 1e6
+
+
+Measured = tuple[Result, float, float]  # the load's figures, app and PostgreSQL µs a request
+
+
+def combine(parts: Sequence[Measured]) -> Measured:
+    """Rounds of one server as one measurement: requests/s over all their time, the median
+    round's p50, the worst round's p99, CPU a request weighted by requests."""
+    requests = sum(part[0][4] for part in parts)
+    seconds = sum(part[0][4] / part[0][0] for part in parts if part[0][0])
+    weigh = max(requests, 1)
+    return (
+        (requests / seconds if seconds else 0.0,
+         sorted(part[0][1] for part in parts)[len(parts) // 2],
+         max(part[0][2] for part in parts), sum(part[0][3] for part in parts), requests),
+        sum(part[1] * part[0][4] for part in parts) / weigh,
+        sum(part[2] * part[0][4] for part in parts) / weigh,
+    )  # fmt: skip
 
 
 def run(argv: Sequence[str] | None = None) -> list[Figure]:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.api_drafts")
-    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--seconds", type=float, default=15.0, help="of load on each server")
+    parser.add_argument(
+        "--rounds", type=int, default=3,
+        help="turns each server takes, alternately: the VM's speed drifts by up to 2x between "
+        "runs, and alternating short rounds puts both under the same drift",
+    )  # fmt: skip
     parser.add_argument("--concurrency", type=int, default=64)
     parser.add_argument("--profile", type=Path, help="write cProfile stats of the real app here")
     args = parser.parse_args(argv)
@@ -270,21 +307,27 @@ def run(argv: Sequence[str] | None = None) -> list[Figure]:
                 f"{base}/v1/drafts?per_page=10", headers={"Authorization": f"Bearer {token}"}
             ).json()
             assert len(check["data"]["data"]) == 10, check
-            ours, ours_app, ours_db = cpu_per_request(
-                pid, f"{base}/v1/drafts?per_page=10", {"Authorization": f"Bearer {token}"},
-                args.seconds, args.concurrency,
-            )  # fmt: skip
-        baseline_env = {"BASELINE_DATABASE_URL": owner_url, "BASELINE_USER_ID": user_id}
-        with serve("baseline_app", baseline_env) as (base, pid):
-            assert len(httpx.get(f"{base}/v1/drafts").json()) == 10
-            bare, bare_app, bare_db = cpu_per_request(
-                pid, f"{base}/v1/drafts", {}, args.seconds, args.concurrency
-            )
+            baseline_env = {"BASELINE_DATABASE_URL": owner_url, "BASELINE_USER_ID": user_id}
+            with serve("baseline_app", baseline_env) as (bare_base, bare_pid):
+                assert len(httpx.get(f"{bare_base}/v1/drafts").json()) == 10
+                ours_parts: list[Measured] = []
+                bare_parts: list[Measured] = []
+                turn = max(1, round(args.seconds / args.rounds))  # wrk takes whole seconds
+                for _ in range(args.rounds):  # both servers stay up; each takes its turn
+                    ours_parts.append(cpu_per_request(
+                        pid, f"{base}/v1/drafts?per_page=10",
+                        {"Authorization": f"Bearer {token}"}, turn, args.concurrency,
+                    ))  # fmt: skip
+                    bare_parts.append(cpu_per_request(
+                        bare_pid, f"{bare_base}/v1/drafts", {}, turn, args.concurrency
+                    ))  # fmt: skip
+    ours, ours_app, ours_db = combine(ours_parts)
+    bare, bare_app, bare_db = combine(bare_parts)
 
     ratio = ours[0] / bare[0]
     tool = "wrk" if shutil.which("wrk") else "httpx"
     print(f"GET /v1/drafts?per_page=10 · {args.concurrency} connections · {args.seconds:g} s "
-          f"each · {tool}")  # fmt: skip
+          f"each, in {args.rounds} alternate rounds · {tool}")  # fmt: skip
     for label, (rps, p50, p99, failures, _) in (
         ("real app", ours), ("bare Litestar + psycopg", bare)
     ):  # fmt: skip
