@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 import uuid
@@ -12,6 +13,8 @@ import jwt
 import pytest
 from http_contract import AUTH_FAILURES, assert_error, assert_ok
 from http_support import BASE_URL, JWT_SECRET, PASSWORD, Api, MakeApi
+
+from creatorpulse.ports.storage import UnitOfWorkFactory
 
 ORIGIN = "https://app.example.com"
 
@@ -73,6 +76,35 @@ async def test_forged_expired_and_revoked_tokens_are_401(api: Api) -> None:
     assert_error(await api.client.get("/v1/me", headers=first), 401)
     assert_error(await api.client.post("/v1/auth/logout", headers=first), 401)
     assert_ok(await api.client.get("/v1/me", headers=second), 200)
+
+
+async def test_on_postgres_a_kept_session_check_ends_at_sign_out_and_deletion(
+    make_api: MakeApi, pg_clean: str
+) -> None:
+    """PostgreSQL's store keeps session checks (SessionMemo): a kept one ends as promptly."""
+    api = await make_api(CREATORPULSE_STORAGE="postgres", DATABASE_URL=pg_clean)
+    uow: UnitOfWorkFactory = await api.app.state.dishka_container.get(UnitOfWorkFactory)
+    who = await api.creator("maya@example.com")
+    first = {"Authorization": f"Bearer {assert_ok(await api.login(who.email), 200)['token']}"}
+    second = {"Authorization": f"Bearer {assert_ok(await api.login(who.email), 200)['token']}"}
+    assert_ok(await api.client.get("/v1/me", headers=first), 200)
+    memo = uow.sessions
+    assert memo is not None
+    for _ in range(500):  # listening for changes takes a moment after the first check
+        if memo.live:
+            break
+        await asyncio.sleep(0.01)
+    for headers in (first, second):
+        assert_ok(await api.client.get("/v1/me", headers=headers), 200)
+        token = headers["Authorization"].removeprefix("Bearer ")
+        assert memo.get(uuid.UUID(who.id), _claims(token)["jti"]) is not None  # kept
+
+    assert_ok(await api.client.post("/v1/auth/logout", headers=first), 200)
+    ended = assert_error(await api.client.get("/v1/me", headers=first), 401)
+    assert ended["details"] == {"code": "revoked_token"}
+    assert_ok(await api.client.get("/v1/me", headers=second), 200)
+    assert_ok(await api.client.delete("/v1/me", headers=second), 200)
+    assert_error(await api.client.get("/v1/me", headers=second), 401)
 
 
 async def test_the_token_carries_user_id_email_and_24_hours(api: Api) -> None:
