@@ -76,15 +76,14 @@ async def _subject(scope: Scope, verify: Verify) -> str:
     return f"ip:{client[0] if client else 'unknown'}"
 
 
-def rate_limit_middleware(
-    factor: float, counter: Callable[[], Awaitable[WindowCounter]], verify: Verify
-) -> Any:
-    """`counter` is awaited per request (the shared one needs the open store)."""
+def rate_limit_middleware(counter: Callable[[], Awaitable[WindowCounter]], verify: Verify) -> Any:
+    """`counter` is awaited per request (the shared one needs the open store). Installed only
+    while limits are on (a factor above 0; the counter scales them)."""
 
     def middleware(app: ASGIApp) -> ASGIApp:
         async def handle(scope: Scope, receive: Receive, send: Send) -> None:
             handler = scope.get("route_handler")
-            if scope["type"] != ScopeType.HTTP or factor == 0 or handler is None:
+            if scope["type"] != ScopeType.HTTP or handler is None:
                 await app(scope, receive, send)
                 return
             limit, period = handler.opt.get("rate_limit", DEFAULT)
