@@ -23,7 +23,7 @@ from creatorpulse.adapters.mail.outbox import OutboxMailer
 from creatorpulse.adapters.memory.unit_of_work import MemoryUnitOfWorkFactory
 from creatorpulse.adapters.passwords import PwdlibHasher
 from creatorpulse.adapters.system import RandomIds, SecretTokens, SystemClock
-from creatorpulse.domain.model.drafts import Draft, FeedbackSource
+from creatorpulse.domain.model.drafts import Draft, DraftSummary, FeedbackSource
 from creatorpulse.domain.model.emails import EmailDelivery
 from creatorpulse.domain.model.errors import InvalidInput, NotFound
 from creatorpulse.domain.model.items import FetchedItem
@@ -252,17 +252,20 @@ class CreatorPulse:
     def generate_drafts(self, user: UserRef, *, force: bool = False) -> GenerationOutcome:
         return self._run(self.use_cases.generate_drafts(_user_id(user), force=force))
 
-    def drafts(self, user: UserRef, page: int = 1, per_page: int = 10) -> list[Draft]:
-        """The creator's drafts, newest first (`per_page` from 1 to 50)."""
+    def drafts(self, user: UserRef, page: int = 1, per_page: int = 10) -> list[DraftSummary]:
+        """The creator's drafts, newest first (`per_page` from 1 to 50), without their
+        generation records (`GET /v1/drafts/{id}/explanation` reads one)."""
         return self._run(self.use_cases.read_drafts.page(_user_id(user), page, per_page)).drafts
 
     def send_daily_email(self, user: UserRef, *, force: bool = False) -> EmailDelivery | None:
         return self._run(self.use_cases.send_daily_email(_user_id(user), force=force))
 
-    def record_feedback(self, token_or_draft: str | Draft, feedback_type: str) -> Draft:
-        """A vote by email token, or by draft (dashboard) when a Draft is given."""
+    def record_feedback(
+        self, token_or_draft: str | Draft | DraftSummary, feedback_type: str
+    ) -> Draft:
+        """A vote by email token, or by draft (dashboard) when a draft is given."""
         record = self.use_cases.record_feedback
-        if isinstance(token_or_draft, Draft):
+        if isinstance(token_or_draft, Draft | DraftSummary):
             draft = token_or_draft
             return self._run(
                 record.by_draft(draft.user_id, draft.id, feedback_type, FeedbackSource.DASHBOARD)

@@ -10,7 +10,7 @@ from types import TracebackType
 from typing import Protocol, Self
 from uuid import UUID
 
-from creatorpulse.domain.model.drafts import Draft, DraftStamp, Feedback
+from creatorpulse.domain.model.drafts import Draft, DraftStamp, DraftSummary, Feedback
 from creatorpulse.domain.model.emails import EmailDelivery
 from creatorpulse.domain.model.feed_state import FeedFetchState
 from creatorpulse.domain.model.items import SourceItem
@@ -145,8 +145,10 @@ class DraftRepository(Protocol):
     async def update(self, *drafts: Draft) -> None:
         """Store the drafts' changes (an email's few go together: one round trip)."""
 
-    async def list_page(self, user_id: UUID, page: int, per_page: int) -> tuple[list[Draft], int]:
-        """Newest first; returns the page and the total count."""
+    async def list_page(
+        self, user_id: UUID, page: int, per_page: int
+    ) -> tuple[list[DraftSummary], int]:
+        """Newest first, without their generation records; returns the page and the total."""
 
     async def list_since(
         self, user_id: UUID, since: datetime, *, pending_since: datetime | None = None

@@ -7,7 +7,13 @@ from datetime import date, datetime
 from uuid import UUID
 
 from creatorpulse.adapters.memory.repositories import _Repo
-from creatorpulse.domain.model.drafts import Draft, DraftStamp, DraftStatus, Feedback
+from creatorpulse.domain.model.drafts import (
+    Draft,
+    DraftStamp,
+    DraftStatus,
+    DraftSummary,
+    Feedback,
+)
 from creatorpulse.domain.model.emails import DeliveryStatus, EmailDelivery, EmailKind
 from creatorpulse.domain.model.style_jobs import StyleJob
 from creatorpulse.ports import storage
@@ -35,11 +41,13 @@ class MemoryDrafts(_Repo, storage.DraftRepository):
             if self._tx.exists("drafts", draft.id):
                 self._tx.put("drafts", draft.id, draft)
 
-    async def list_page(self, user_id: UUID, page: int, per_page: int) -> tuple[list[Draft], int]:
+    async def list_page(
+        self, user_id: UUID, page: int, per_page: int
+    ) -> tuple[list[DraftSummary], int]:
         mine = [d for d in self._tx.rows("drafts") if d.user_id == user_id]
         mine.sort(key=lambda d: (d.created_at, str(d.id)), reverse=True)
         start = (page - 1) * per_page
-        return mine[start : start + per_page], len(mine)
+        return [DraftSummary.of(d) for d in mine[start : start + per_page]], len(mine)
 
     async def list_since(
         self, user_id: UUID, since: datetime, *, pending_since: datetime | None = None

@@ -11,7 +11,13 @@ import msgspec
 from psycopg.types.json import Jsonb
 
 from creatorpulse.adapters.postgres.rows import PgRepository, fields
-from creatorpulse.domain.model.drafts import DRAFT_EXPIRY, Draft, DraftStamp, Feedback
+from creatorpulse.domain.model.drafts import (
+    DRAFT_EXPIRY,
+    Draft,
+    DraftStamp,
+    DraftSummary,
+    Feedback,
+)
 from creatorpulse.domain.model.emails import EmailDelivery
 from creatorpulse.domain.model.style_jobs import StyleJob
 from creatorpulse.ports import storage
@@ -85,9 +91,11 @@ class PgDrafts(PgRepository, storage.DraftRepository):
         if drafts:  # one statement, as in add
             await self._execute(_UPDATE_DRAFTS, _draft_columns(drafts))
 
-    async def list_page(self, user_id: UUID, page: int, per_page: int) -> tuple[list[Draft], int]:
-        # One statement that sets the scope itself (migration 0014): the count always comes
-        # back, with the page's rows if there are any.
+    async def list_page(
+        self, user_id: UUID, page: int, per_page: int
+    ) -> tuple[list[DraftSummary], int]:
+        # One statement that sets the scope itself (migrations 0014, 0016): the count always
+        # comes back, with the page's rows if there are any.
         rows = await self._scoped_rows(
             "SELECT * FROM drafts_page(%s, %s, %s, %s)",
             (user_id, per_page, (page - 1) * per_page),
@@ -95,7 +103,7 @@ class PgDrafts(PgRepository, storage.DraftRepository):
         total: int = rows[0]["total"]
         # One conversion for the page (a row's extra `total` is ignored); a page past the last
         # has one row, of NULL draft columns.
-        drafts = msgspec.convert(rows if rows[0]["id"] is not None else [], list[Draft])
+        drafts = msgspec.convert(rows if rows[0]["id"] is not None else [], list[DraftSummary])
         return drafts, total
 
     async def list_since(

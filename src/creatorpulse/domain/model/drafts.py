@@ -68,6 +68,33 @@ class DraftStamp(msgspec.Struct, frozen=True, kw_only=True):
     email_sent_at: datetime | None
 
 
+class DraftSummary(msgspec.Struct, kw_only=True):
+    """A draft as a list of drafts shows it: all but its generation record (`metadata`, 1-3 KB
+    of JSON that only the explanation of one draft reads) and its feedback token's hash."""
+
+    id: UUID
+    user_id: UUID
+    content: str
+    source_item_id: UUID | None
+    source_name: str | None
+    status: DraftStatus
+    email_sent_at: datetime | None
+    character_count: int
+    engagement_score: float
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, draft: Draft) -> DraftSummary:
+        return cls(
+            id=draft.id, user_id=draft.user_id, content=draft.content,
+            source_item_id=draft.source_item_id, source_name=draft.source_name,
+            status=draft.status, email_sent_at=draft.email_sent_at,
+            character_count=draft.character_count, engagement_score=draft.engagement_score,
+            created_at=draft.created_at, updated_at=draft.updated_at,
+        )  # fmt: skip
+
+
 class Draft(msgspec.Struct, kw_only=True):
     id: UUID
     user_id: UUID

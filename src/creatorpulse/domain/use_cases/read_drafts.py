@@ -7,7 +7,7 @@ from uuid import UUID
 
 import msgspec
 
-from creatorpulse.domain.model.drafts import Draft, FeedbackType
+from creatorpulse.domain.model.drafts import Draft, DraftSummary, FeedbackType
 from creatorpulse.domain.model.errors import InvalidInput, Issues, NotFound
 from creatorpulse.ports.clock import Clock
 from creatorpulse.ports.storage import UnitOfWorkFactory
@@ -17,7 +17,7 @@ MAX_PAGE = 1_000_000  # far past any creator's drafts; keeps OFFSET within a big
 
 
 class DraftPage(msgspec.Struct, kw_only=True):
-    drafts: list[Draft]
+    drafts: list[DraftSummary]
     total: int
     page: int
     per_page: int

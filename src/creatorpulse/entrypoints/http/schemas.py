@@ -9,7 +9,7 @@ from uuid import UUID
 
 import msgspec
 
-from creatorpulse.domain.model.drafts import Draft
+from creatorpulse.domain.model.drafts import Draft, DraftSummary
 from creatorpulse.domain.model.schedule import format_time
 from creatorpulse.domain.model.sources import Source
 from creatorpulse.domain.model.style import StylePost
@@ -155,7 +155,7 @@ class DraftOut(msgspec.Struct):
     engagement_score: float
 
     @classmethod
-    def of(cls, d: Draft) -> DraftOut:
+    def of(cls, d: Draft | DraftSummary) -> DraftOut:
         return cls(
             id=d.id, user_id=d.user_id, content=d.content, source_content_id=d.source_item_id,
             status=d.status.value, feedback_token=None, email_sent_at=d.email_sent_at,
