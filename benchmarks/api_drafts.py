@@ -1,11 +1,12 @@
 """The API's overhead on its hottest read: `GET /v1/drafts?per_page=10`, signed in, through the
 real app (create_app: JWT check, the session check (revocation and account, kept in the
-SessionMemo), RLS-scoped unit of work, envelope, rate-limit and edge middleware, one log line)
+SessionMemo), RLS-scoped unit of work, envelope, edge middleware, one log line; rate limits off)
 against a bare Litestar endpoint that reads the same 10 rows of the same table with a plain
 psycopg pool.
 
 Both run under uvicorn on loopback with the same settings (one process each, access log off) on
-one throwaway embedded PostgreSQL; a user has 12 drafts. Both servers stay up and take turns:
+one throwaway embedded PostgreSQL; a user has 12 drafts, each with a generation record as
+generate_drafts writes one (~2 KB of JSON). Both servers stay up and take turns:
 `--rounds` alternate rounds each, `--seconds` of load on each in all, by `--concurrency` wrk (or
 httpx) connections after a 1 s warm-up per round, which is not counted. The figures are
 requests/s, their ratio (goal ≥ 0.8), p50/p99 latency and the CPU a request costs each process
@@ -40,6 +41,7 @@ import httpx
 import psycopg
 from litestar import Litestar, get
 from psycopg.rows import dict_row
+from psycopg.types.json import Jsonb
 from psycopg_pool import AsyncConnectionPool
 
 from benchmarks.common import (
@@ -159,6 +161,32 @@ def sign_up(base: str, outbox: Path) -> tuple[str, str]:
         return user_id, login.json()["data"]["token"]
 
 
+def generation_record(n: int) -> dict[str, Any]:
+    """A generation record shaped as generate_drafts writes one (~2 KB of JSON a draft)."""
+    ids = [str(uuid.UUID(int=n * 100 + k)) for k in range(8)]
+    features = ["length", "hook", "question", "list", "emoji", "hashtags", "links", "numbers",
+                "first_person", "paragraphs", "cta", "readability"]  # fmt: skip
+    return {
+        "source_item_id": ids[0], "source_id": ids[1], "source_url": f"https://feed.example/{n}",
+        "terms": ["shipping", "small", "changes", "daily", "team", "deploys", "feedback",
+                  "habits", "release", "review", "risk", "learning"],
+        "ranking": {"freshness": 0.91, "relevance": 0.74, "novelty": 0.66, "source_weight": 1.0,
+                    "liked_terms": 0.35, "disliked_terms": 0.05, "score": 0.8123,
+                    "reason": "fresh, close to what you liked, unlike what you saw this week"},
+        "model": "local-composer-v3", "parameters": {"temperature": 0.7, "max_words": 220},
+        "usage": {"prompt_tokens": 1830, "output_tokens": 214},
+        "style_examples": [{"chunk_id": ids[2 + k], "style_post_id": ids[5 + k % 3],
+                            "similarity": 0.8123 - k / 10, "above_floor": True}
+                           for k in range(3)],
+        "liked_examples": ids[5:8],
+        "format": {name: round(0.1 * k, 2) for k, name in enumerate(features)},
+        "score": {"features": {name: round(0.05 * k, 3) for k, name in enumerate(features)},
+                  "weights": {name: round(1 - 0.03 * k, 3) for k, name in enumerate(features)},
+                  "learned": True},
+        "preferences": {"votes": 14, "liked": 9}, "similarity_floor": 0.7,
+    }  # fmt: skip
+
+
 def add_drafts(owner_url: str, user_id: str) -> None:
     now = datetime.now(UTC)
     with psycopg.connect(owner_url, autocommit=True) as conn:
@@ -168,8 +196,9 @@ def add_drafts(owner_url: str, user_id: str) -> None:
             )
             conn.execute(
                 "INSERT INTO generated_drafts (user_id, content, source_name, character_count, "
-                "engagement_score, created_at, updated_at) VALUES (%s, %s, %s, %s, %s, %s, %s)",
-                (user_id, content, "Bench Feed", len(content), 7.5,
+                "engagement_score, generation_metadata, created_at, updated_at) "
+                "VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+                (user_id, content, "Bench Feed", len(content), 7.5, Jsonb(generation_record(n)),
                  now - timedelta(minutes=n), now - timedelta(minutes=n)),
             )  # fmt: skip
 
