@@ -56,7 +56,7 @@ def _opening(scope: UUID | None, read_only: bool) -> list[Statement]:
 
 class _Repository(Generic[R]):
     """A unit of work's repository, made on first use: a request reads through one or two of
-    the fourteen, and making them all was a tenth of a signed-in read's CPU in Python."""
+    the fourteen, and every signed-in request opens a unit of work."""
 
     def __init__(self, kind: Callable[[LazyTransaction], R]) -> None:
         self._kind = kind

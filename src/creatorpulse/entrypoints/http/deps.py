@@ -52,10 +52,10 @@ async def resolve(request: Request[Any, Any, Any], kind: Any) -> Any:
 def inject(func: Callable[P, T]) -> Callable[P, T]:
     """dishka's injection of `FromDishka[...]` parameters, resolved from the app's container.
 
-    dishka's Litestar integration opened a request-scoped container for every request, a
-    sixth of a signed-in read's CPU; everything a route takes is built once per process
-    (APP scope), so routes read the app's container itself. A REQUEST-scoped dependency would
-    fail loudly here (no factory in this scope) rather than be shared by mistake."""
+    dishka's Litestar integration opened a request-scoped container for every request (50-100
+    µs of a signed-in read's CPU, in-process A/B); everything a route takes is built once per
+    process (APP scope), so routes read the app's container itself. A REQUEST-scoped
+    dependency would fail loudly here (no factory in this scope) rather than be shared."""
     wanted = [] if "request" in get_type_hints(func) else [
         inspect.Parameter("request", inspect.Parameter.KEYWORD_ONLY, annotation=Request)
     ]  # fmt: skip
