@@ -12,6 +12,7 @@ import psycopg
 import pytest
 
 from builders import make_user
+from creatorpulse.adapters.postgres import session_notices
 from creatorpulse.adapters.postgres.database import Database
 from creatorpulse.adapters.postgres.session_notices import APPLICATION_NAME
 from creatorpulse.adapters.postgres.unit_of_work import PgUnitOfWorkFactory
@@ -108,3 +109,26 @@ async def test_while_the_notices_are_lost_nothing_is_kept(
     account = Account(uow, SystemClock())
     await account.session(alice.id, TOKEN)
     assert uow.sessions.get(alice.id, TOKEN) == (alice, False)
+
+
+async def test_a_listener_that_cannot_hear_keeps_nothing(
+    two: tuple[PgUnitOfWorkFactory, PgUnitOfWorkFactory], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As behind a pooler in transaction mode: LISTEN succeeds, no notice ever arrives."""
+    uow, _ = two
+
+    async def lost(*_: object) -> None:
+        return None  # the probe goes nowhere, as every notice would
+
+    monkeypatch.setattr(session_notices, "PROBE_TIMEOUT", 0.2)
+    monkeypatch.setattr(session_notices.SessionNotices, "_send_probe", lost)
+    alice = make_user()
+    async with uow.system() as tx:
+        await tx.users.add(alice)
+        await tx.commit()
+    account = Account(uow, SystemClock())
+    for _ in range(3):  # the first check starts the listener; it tries, and tries again
+        assert await account.session(alice.id, TOKEN) == (alice, False)
+        await asyncio.sleep(0.5)
+        assert not uow.sessions.live
+        assert uow.sessions.get(alice.id, TOKEN) is None  # read every time instead

@@ -1,12 +1,15 @@
 """Keeps a SessionMemo honest across processes: LISTENs for migration 0015's notices, sent at
 the commit of any change to an account or a sign-out, and clears the memo on each. While the
-listening connection is down (or not yet up) the memo keeps nothing; every reconnection clears
-it again, as notices sent meanwhile are lost."""
+listening connection is down (or not yet up, or has not yet heard a probe sent from another
+connection) the memo keeps nothing; every reconnection clears it again, as notices sent
+meanwhile are lost."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
+from typing import Any
 
 import structlog
 from psycopg import AsyncConnection
@@ -19,6 +22,7 @@ HEARTBEAT = 10.0  # seconds between checks that a quiet connection still answers
 RETRY_MAX = 10.0  # seconds between reconnection attempts, at most
 CONNECT_TIMEOUT = 10  # seconds
 APPLICATION_NAME = "creatorpulse-session-notices"
+PROBE_TIMEOUT = 5.0  # seconds for the first notice, sent to ourselves, to come back
 
 
 class SessionNotices:
@@ -54,6 +58,7 @@ class SessionNotices:
         )
         try:
             await conn.execute(f"LISTEN {CHANNEL}")
+            await self._hear_a_probe(conn)
             self.memo.clear()  # whatever was kept before now is unvouched for
             self.memo.live = True
             while True:
@@ -66,6 +71,23 @@ class SessionNotices:
             self.memo.clear()
             with contextlib.suppress(Exception):
                 await conn.close()
+
+    async def _hear_a_probe(self, conn: AsyncConnection[Any]) -> None:
+        """Keep nothing until a notice sent from another connection is heard: a LISTEN that
+        cannot hear (a pooler in transaction mode moves it off its server connection) would
+        otherwise leave the memo trusting changes it is never told of."""
+        probe = f"probe:{os.urandom(8).hex()}"
+        async with await AsyncConnection.connect(
+            self._conninfo, autocommit=True, connect_timeout=CONNECT_TIMEOUT
+        ) as sender:
+            await self._send_probe(sender, probe)
+        async for notice in conn.notifies(timeout=PROBE_TIMEOUT):
+            if notice.payload == probe:
+                return
+        raise RuntimeError(f"no notice on {CHANNEL} came back within {PROBE_TIMEOUT:g} s")
+
+    async def _send_probe(self, sender: AsyncConnection[Any], probe: str) -> None:
+        await sender.execute("SELECT pg_notify(%s, %s)", (CHANNEL, probe))
 
     async def close(self) -> None:
         if self._task is not None:
