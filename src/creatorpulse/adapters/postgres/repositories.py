@@ -243,7 +243,7 @@ class PgStyleChunks(PgRepository, storage.StyleChunkRepository):
         # unit of work sends this as its only statement. Rows come back as tuples of the
         # function's declared types, so the chunks are built directly.
         query = PackedVector(vector)
-        async with translated(), self._conn.cursor() as cur:
+        async with translated, self._conn.cursor() as cur:
             await self._tx.execute_scoping(
                 cur, "SELECT * FROM style_nearest(%s, %s, %s, %s)",
                 (self._tx.scope, user_id, query, limit),

@@ -42,11 +42,7 @@ class _Translated:
             raise PermissionError(f"row-level security refused the write: {reason}") from None
 
 
-_TRANSLATED = _Translated()  # holds no state: one serves every statement
-
-
-def translated() -> _Translated:
-    return _TRANSLATED
+translated = _Translated()  # holds no state: one serves every statement
 
 
 def _has_rows(cur: AsyncCursor[Any]) -> bool:
@@ -63,14 +59,14 @@ class PgRepository:
     async def _rows(
         self, query: str, params: Mapping[str, Any] | tuple[Any, ...] = ()
     ) -> list[dict[str, Any]]:
-        async with translated(), self._conn.cursor(row_factory=dict_row) as cur:
+        async with translated, self._conn.cursor(row_factory=dict_row) as cur:
             await self._tx.execute(cur, query, params)
             return await cur.fetchall() if _has_rows(cur) else []
 
     async def _scoped_rows(self, call: str, params: tuple[Any, ...]) -> list[dict[str, Any]]:
         """Rows of a function that sets the unit of work's scope itself, given as its first
         argument (migrations 0013, 0014): a read-only unit of work sends it alone."""
-        async with translated(), self._conn.cursor(row_factory=dict_row) as cur:
+        async with translated, self._conn.cursor(row_factory=dict_row) as cur:
             await self._tx.execute_scoping(cur, call, (self._tx.scope, *params))
             return await cur.fetchall()
 
@@ -86,13 +82,13 @@ class PgRepository:
         return found[0] if found else None
 
     async def _scalar(self, query: str, params: Mapping[str, Any] | tuple[Any, ...] = ()) -> Any:
-        async with translated(), self._conn.cursor() as cur:
+        async with translated, self._conn.cursor() as cur:
             await self._tx.execute(cur, query, params)
             row = await cur.fetchone()
             return row[0] if row else None
 
     async def _execute(self, query: str, params: Mapping[str, Any] | tuple[Any, ...] = ()) -> int:
-        async with translated(), self._conn.cursor() as cur:
+        async with translated, self._conn.cursor() as cur:
             await self._tx.execute(cur, query, params)
             return cur.rowcount
 

@@ -42,10 +42,10 @@ def container_of(request: Request[Any, Any, Any]) -> AsyncContainer:
 async def resolve(request: Request[Any, Any, Any], kind: Any) -> Any:
     """What the app's container provides for `kind`, asked of it once per app: everything
     there is APP-scoped, and the session check asks for two things on every request."""
-    state = request.app.state
-    found = state.resolved.get(kind)
+    resolved: dict[Any, Any] = request.app.state.resolved
+    found = resolved.get(kind)
     if found is None:
-        found = state.resolved[kind] = await state.dishka_container.get(kind)
+        found = resolved[kind] = await container_of(request).get(kind)
     return found
 
 
