@@ -57,8 +57,10 @@ class LazyTransaction:
 
     @property
     def idle(self) -> bool:
-        """No transaction is open (nothing to commit or roll back)."""
-        return self.conn.info.transaction_status is TransactionStatus.IDLE
+        """No transaction is open (nothing to commit or roll back). Read off libpq's number:
+        `conn.info.transaction_status` builds a ConnectionInfo and an enum member each time,
+        and this is asked twice for every statement."""
+        return self.conn.pgconn.transaction_status == TransactionStatus.IDLE
 
     async def execute(self, cur: AsyncCursor[Any], query: str, params: Params = ()) -> None:
         """Run `query` on `cur` inside the scoped transaction; results stay on `cur`."""

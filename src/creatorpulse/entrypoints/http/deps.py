@@ -16,6 +16,7 @@ from litestar.di import NamedDependency, Provide
 from creatorpulse.domain.model.errors import AuthenticationFailed
 from creatorpulse.domain.model.users import User
 from creatorpulse.entrypoints.http.auth import Claims, TokenService
+from creatorpulse.entrypoints.http.edge import header
 from creatorpulse.entrypoints.use_cases import UseCases
 
 _MISSING = "sign in first: send 'Authorization: Bearer <token>'"
@@ -71,8 +72,7 @@ def client_address(request: Request[Any, Any, Any]) -> str:
 
 async def signed_in(request: Request[Any, Any, Any]) -> Session:
     """Any valid, unrevoked token of an active account (verified or not)."""
-    header = request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
+    scheme, _, token = header(request.scope, b"authorization").decode("latin-1").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise AuthenticationFailed(_MISSING, code="missing_token")
     tokens: TokenService = await resolve(request, TokenService)

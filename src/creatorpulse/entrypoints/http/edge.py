@@ -37,6 +37,15 @@ DOCS_CSP = (
 )
 
 
+def header(scope: Scope, name: bytes) -> bytes:
+    """One request header's first value, b"" if absent (ASGI servers send names lowercased):
+    cheaper than Litestar's Headers, which decodes every header into a multidict."""
+    for key, value in scope.get("headers") or ():
+        if key == name:
+            return value
+    return b""
+
+
 def edge_middleware(metrics: Metrics, https: bool) -> Any:
     # The two series of each (method, route, status), looked up once: labels() takes a lock
     # and builds its key on every call. As many entries as there are series.
@@ -59,9 +68,7 @@ def edge_middleware(metrics: Metrics, https: bool) -> Any:
             if scope["type"] != ScopeType.HTTP:
                 await app(scope, receive, send)
                 return
-            incoming = next(
-                (v for k, v in scope.get("headers") or () if k == b"x-request-id"), b""
-            ).decode("latin-1")
+            incoming = header(scope, b"x-request-id").decode("latin-1")
             # Ours: 128 random bits in hex, as a uuid4's hex without building a UUID.
             request_id = incoming if _REQUEST_ID.match(incoming) else os.urandom(16).hex()
             structlog.contextvars.bind_contextvars(request_id=request_id)

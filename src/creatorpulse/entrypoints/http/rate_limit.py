@@ -13,6 +13,7 @@ from litestar import Request
 from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
+from creatorpulse.entrypoints.http.edge import header
 from creatorpulse.entrypoints.http.errors import RateLimited, http_error
 
 DEFAULT = (100, 60)
@@ -66,12 +67,11 @@ async def _subject(scope: Scope, verify: Verify) -> str:
 
     An unverified `sub` would let anyone pick a fresh bucket per request (a random subject in
     a forged token) and so skip the per-address limits, the login limit first of all."""
-    for name, value in scope.get("headers") or []:
-        if name == b"authorization" and value[:7].lower() == b"bearer ":
-            user = await verify(value[7:].decode("latin-1").strip())
-            if user is not None:
-                return f"user:{user}"
-            break
+    value = header(scope, b"authorization")
+    if value[:7].lower() == b"bearer ":
+        user = await verify(value[7:].decode("latin-1").strip())
+        if user is not None:
+            return f"user:{user}"
     client = scope.get("client")
     return f"ip:{client[0] if client else 'unknown'}"
 

@@ -43,7 +43,7 @@ class DraftsController(Controller):
         found = await cases.read_drafts.page(session.user.id, page, per_page)
         return ok(
             DraftPage(
-                data=[DraftOut.of(d) for d in found.drafts], total=found.total,
+                data=DraftOut.of_all(found.drafts), total=found.total,
                 page=found.page, per_page=found.per_page, total_pages=found.total_pages,
             )
         )  # fmt: skip
