@@ -2,21 +2,66 @@
 
 from __future__ import annotations
 
+import time
+from bisect import bisect_left
+from collections.abc import Iterator
+from itertools import accumulate
+
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client.metrics_core import CounterMetricFamily, HistogramMetricFamily, Metric
 
 BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+_LE = [*map(repr, BUCKETS), "+Inf"]  # as prometheus_client writes `le` (test_metrics checks)
+_HTTP_LABELS = ("method", "route", "status")
+
+
+class HttpTraffic:
+    """HTTP requests and their latency by (method, route, status), exposed exactly as a
+    prometheus_client Counter and Histogram expose them, but recorded in one bisect: their
+    labels() builds a key under a lock, and observe() walks the buckets in Python taking a lock
+    per step, on every request. Recorded and collected on the event loop's thread only."""
+
+    def __init__(self) -> None:
+        # per series: a count per bucket (the last one +Inf), then the sum of seconds
+        self._series: dict[tuple[str, str, int], list[float]] = {}
+        self._created: dict[tuple[str, str, int], float] = {}
+
+    def record(self, method: str, route: str, status: int, seconds: float) -> None:
+        key = (method, route, status)
+        row = self._series.get(key)
+        if row is None:
+            row = self._series[key] = [0] * (len(BUCKETS) + 1) + [0.0]
+            self._created[key] = time.time()
+        row[bisect_left(BUCKETS, seconds)] += 1
+        row[-1] += seconds
+
+    def collect(self) -> Iterator[Metric]:
+        requests = CounterMetricFamily(
+            "creatorpulse_http_requests", "HTTP requests", labels=_HTTP_LABELS
+        )
+        latency = HistogramMetricFamily(
+            "creatorpulse_http_request_duration_seconds", "HTTP request latency",
+            labels=_HTTP_LABELS,
+        )  # fmt: skip
+        for key, row in list(self._series.items()):
+            labels = [key[0], key[1], str(key[2])]
+            counts = list(accumulate(row[:-1]))
+            created = self._created[key]
+            requests.add_metric(labels, counts[-1], created=created)
+            latency.add_metric(labels, list(zip(_LE, counts, strict=True)), sum_value=row[-1])
+            latency.add_sample(
+                "creatorpulse_http_request_duration_seconds_created",
+                dict(zip(_HTTP_LABELS, labels, strict=True)), created,
+            )  # fmt: skip
+        yield requests
+        yield latency
 
 
 class Metrics:
     def __init__(self) -> None:
         r = self.registry = CollectorRegistry()
-        self.requests = Counter(
-            "creatorpulse_http_requests", "HTTP requests", ["method", "route", "status"], registry=r
-        )
-        self.latency = Histogram(
-            "creatorpulse_http_request_duration_seconds", "HTTP request latency",
-            ["method", "route", "status"], buckets=BUCKETS, registry=r,
-        )  # fmt: skip
+        self.http = HttpTraffic()
+        r.register(self.http)
         self.job_runs = Counter("creatorpulse_job_runs", "Job runs", ["job", "outcome"], registry=r)
         self.job_duration = Histogram(
             "creatorpulse_job_duration_seconds", "Job duration", ["job"], registry=r

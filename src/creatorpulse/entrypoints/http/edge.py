@@ -47,18 +47,7 @@ def header(scope: Scope, name: bytes) -> bytes:
 
 
 def edge_middleware(metrics: Metrics, https: bool) -> Any:
-    # The two series of each (method, route, status), looked up once: labels() takes a lock
-    # and builds its key on every call. As many entries as there are series.
-    series: dict[tuple[str, str, int], tuple[Any, Any]] = {}
-
-    def record(method: str, route: str, status: int, elapsed: float) -> None:
-        pair = series.get((method, route, status))
-        if pair is None:
-            labels = (method, route, str(status))
-            pair = (metrics.requests.labels(*labels), metrics.latency.labels(*labels))
-            series[(method, route, status)] = pair
-        pair[0].inc()
-        pair[1].observe(elapsed)
+    record = metrics.http.record
 
     hsts = [(b"strict-transport-security", b"max-age=31536000")]
     always = SECURITY_HEADERS + hsts if https else SECURITY_HEADERS  # on every answer
