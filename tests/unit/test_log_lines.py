@@ -4,6 +4,7 @@ local variables (a frame may hold a password or a token)."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
@@ -32,6 +33,8 @@ def test_lines_are_json_and_tracebacks_hold_no_locals() -> None:
     ).stdout.decode()
     first, second = (json.loads(line) for line in out.splitlines())
     assert first["event"] == "request" and first["route"] == "/v1/drafts"
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{6})?Z", first["timestamp"])
+    assert first["level"] == "info"
     assert first["user"] == "00000000-0000-0000-0000-000000000007"
     assert first["odd"].startswith("<object object")  # what JSON cannot hold: its repr
     assert second["level"] == "error"

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import logging
 import sys
+from datetime import UTC, datetime
 
 import msgspec
 import structlog
+from structlog.typing import EventDict
 
 _configured = False
 # msgspec renders a line in a third of json.dumps' time, as bytes written straight out (one
@@ -15,7 +17,14 @@ _configured = False
 _JSON = msgspec.json.Encoder(enc_hook=repr)
 
 
-def _render(event: object, **_: object) -> bytes:
+def _stamp(_: object, __: str, event: EventDict) -> EventDict:
+    """The time in UTC, written by msgspec as ISO 8601 with a Z, as TimeStamper(fmt="iso",
+    utc=True) writes it, without building the string in Python first."""
+    event["timestamp"] = datetime.now(UTC)
+    return event
+
+
+def _render(_: object, __: str, event: EventDict) -> bytes:
     return _JSON.encode(event)
 
 
@@ -27,13 +36,13 @@ def configure_logging(level: int = logging.INFO) -> None:
         processors=[
             structlog.contextvars.merge_contextvars,
             structlog.processors.add_log_level,
-            structlog.processors.TimeStamper(fmt="iso", utc=True),
+            _stamp,
             # Tracebacks as data, without each frame's local variables: a frame may hold a
             # password, a token or a message body (dict_tracebacks logs them all).
             structlog.processors.ExceptionRenderer(
                 structlog.tracebacks.ExceptionDictTransformer(show_locals=False)
             ),
-            structlog.processors.JSONRenderer(serializer=_render),
+            _render,  # the line as bytes, for BytesLogger
         ],
         wrapper_class=structlog.make_filtering_bound_logger(level),
         logger_factory=structlog.BytesLoggerFactory(sys.stdout.buffer),
