@@ -113,4 +113,7 @@ AUTH_FAILURES: list[tuple[str, str, dict[str, Any] | None]] = [
     ("GET", "/v1/user/settings", None),
     ("PUT", "/v1/user/settings", {"timezone": "UTC"}),
     ("GET", "/v1/dashboard/stats", None),
+    ("GET", f"/v1/drafts/{RANDOM}/explanation", None),
+    ("GET", "/v1/style/profile", None),
+    ("POST", "/v1/style/import", None),
 ]

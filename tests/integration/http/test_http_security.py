@@ -16,7 +16,7 @@ from typing import Any
 import psycopg
 import pytest
 import structlog
-from http_contract import assert_error, assert_ok
+from http_contract import AUTH_FAILURES, assert_error, assert_ok
 from http_support import BASE_URL, JWT_SECRET, PASSWORD, START, Api, MakeApi, Overrides
 from litestar.testing import AsyncTestClient
 
@@ -24,6 +24,7 @@ from creatorpulse.adapters.system import FixedClock
 from creatorpulse.domain.use_cases.manage_sources import SourceFetchers
 from creatorpulse.entrypoints.demo import sample_feeds
 from creatorpulse.entrypoints.http.app import create_app
+from creatorpulse.entrypoints.http.deps import SessionCheck
 from creatorpulse.entrypoints.settings import Settings
 from creatorpulse.ports.feeds import FetchedFeed
 
@@ -313,3 +314,20 @@ async def test_the_docs_page_may_load_the_script_it_names_and_nothing_inline(api
     assert "'unsafe-inline'" not in csp["script-src"] and "connect-src" in csp
     elsewhere = await api.client.get("/health/live")
     assert "cdn.jsdelivr.net" not in elsewhere.headers["content-security-policy"]
+
+
+async def test_every_route_that_takes_a_session_checks_it_first(api: Api) -> None:
+    """A route's session comes from `deps.inject`, which checks it before the route's body
+    runs; one written without `inject` would show Litestar a `session` parameter to parse."""
+    signed_in = set()
+    for route in api.app.routes:
+        for handler in getattr(route, "route_handlers", ()):
+            for hint in getattr(handler.fn, "__annotations__", {}).values():
+                assert not re.search(r"\b(Verified|SignedIn)\b", str(hint)), handler
+                marks = getattr(hint, "__metadata__", ())
+                assert not [m for m in marks if isinstance(m, SessionCheck)], handler
+            if getattr(handler.fn, "session_check", None) is not None:
+                signed_in |= {(m, route.path) for m in handler.http_methods}
+    listed = {(method, re.sub(r"/[0-9a-f-]{36}", "/{}", path)) for method, path, _ in AUTH_FAILURES}
+    found = {(method, re.sub(r"\{[^}]+\}", "{}", path)) for method, path in signed_in}
+    assert found == listed  # and each of those answers 401 without a valid token (endpoints)

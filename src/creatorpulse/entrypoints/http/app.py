@@ -23,6 +23,7 @@ from creatorpulse.entrypoints.http.controllers.pages import PagesController
 from creatorpulse.entrypoints.http.controllers.sources import SourcesController
 from creatorpulse.entrypoints.http.controllers.style import StyleController
 from creatorpulse.entrypoints.http.controllers.style_profile import StyleProfileController
+from creatorpulse.entrypoints.http.deps import check_session
 from creatorpulse.entrypoints.http.edge import edge_middleware
 from creatorpulse.entrypoints.http.errors import HANDLERS
 from creatorpulse.entrypoints.http.json_body import JsonRequest
@@ -96,6 +97,7 @@ def create_app(settings: Settings | None = None, *overrides: Provider) -> Litest
             UserController, FeedbackController, PagesController, OperationsController,
         ],
         exception_handlers=HANDLERS,  # type: ignore[arg-type]
+        before_request=check_session,  # a route's session, checked before its input is read
         middleware=[  # none with limits off (factor 0): not even a layer that passes through
             rate_limit_middleware(rate_counter, token_subject),
         ] if settings.rate_limit_factor else [],

@@ -3,15 +3,14 @@ composition root built."""
 
 from __future__ import annotations
 
+import functools
 import inspect
-from collections.abc import Callable
-from typing import Any, ParamSpec, TypeAlias, TypeVar, get_type_hints
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any, TypeAlias, TypeVar, get_type_hints
 
 import msgspec
-from dishka import AsyncContainer
-from dishka.integrations.base import wrap_injection
+from dishka import AsyncContainer, FromComponent
 from litestar import Request
-from litestar.di import NamedDependency, Provide
 
 from creatorpulse.domain.model.errors import AuthenticationFailed
 from creatorpulse.domain.model.users import User
@@ -27,11 +26,15 @@ class Session(msgspec.Struct, frozen=True):
     claims: Claims
 
 
-SessionDep: TypeAlias = NamedDependency[Session]  # injected by its parameter's name
+class SessionCheck(msgspec.Struct, frozen=True):
+    """Marks a route parameter that `inject` fills with the session `check` finds."""
+
+    check: Callable[[Request[Any, Any, Any]], Awaitable[Session]]
 
 
-P = ParamSpec("P")
+_FROM_DISHKA = type(FromComponent())  # the mark in FromDishka[...]'s Annotated
 T = TypeVar("T")
+Route = TypeVar("Route", bound=Callable[..., Awaitable[Any]])
 
 
 def container_of(request: Request[Any, Any, Any]) -> AsyncContainer:
@@ -40,30 +43,80 @@ def container_of(request: Request[Any, Any, Any]) -> AsyncContainer:
     return container
 
 
-async def resolve(request: Request[Any, Any, Any], kind: Any) -> Any:
+async def resolve(request: Request[Any, Any, Any], kind: type[T]) -> T:
     """What the app's container provides for `kind`, asked of it once per app: everything
-    there is APP-scoped, and the session check asks for two things on every request."""
-    resolved: dict[Any, Any] = request.app.state.resolved
+    there is APP-scoped, and a signed-in request needs two or three of them."""
+    resolved: dict[Any, Any] = request.scope["litestar_app"].state.resolved
     found = resolved.get(kind)
     if found is None:
         found = resolved[kind] = await container_of(request).get(kind)
-    return found
+    return found  # type: ignore[no-any-return]
 
 
-def inject(func: Callable[P, T]) -> Callable[P, T]:
-    """dishka's injection of `FromDishka[...]` parameters, resolved from the app's container.
+_SESSION = "creatorpulse.session"  # where check_session leaves a route's session in its scope
 
-    dishka's Litestar integration opened a request-scoped container for every request (50-100
-    µs of a signed-in read's CPU, in-process A/B); everything a route takes is built once per
-    process (APP scope), so routes read the app's container itself. A REQUEST-scoped
-    dependency would fail loudly here (no factory in this scope) rather than be shared."""
-    wanted = [] if "request" in get_type_hints(func) else [
-        inspect.Parameter("request", inspect.Parameter.KEYWORD_ONLY, annotation=Request)
+
+async def check_session(request: Request[Any, Any, Any]) -> None:
+    """The app's before-request hook: the session check of a route that takes a session
+    (`inject` names it), before Litestar reads the route's parameters or body, so a stranger
+    gets 401 whatever they sent."""
+    wanted = getattr(request.scope["route_handler"].fn, "session_check", None)
+    if wanted is not None:
+        request.scope[_SESSION] = await wanted(request)  # type: ignore[literal-required]
+
+
+def inject(func: Route) -> Route:
+    """A route that gets its `FromDishka[...]` parameters from the app's container and its
+    session parameter (`Verified`, `SignedIn`) from the check that `check_session`, the app's
+    before-request hook, ran for it.
+
+    Both are hidden from Litestar's signature, so it neither documents nor parses them. In
+    place of dishka's Litestar integration (a request-scoped container per request, 50-100 µs)
+    and Litestar dependencies for the session (a dependency batch, an exit stack and a second
+    signature model per request): everything routes take is APP-scoped, so each is asked of
+    the container once per app (`resolve`). A REQUEST-scoped one would fail loudly there (no
+    factory in this scope) rather than be shared."""
+    hints = get_type_hints(func, include_extras=True)
+    parameters = inspect.signature(func).parameters
+    provided: dict[str, Any] = {}  # parameter → the type the container provides
+    checks: dict[str, Callable[[Request[Any, Any, Any]], Awaitable[Session]]] = {}
+    for name in parameters:
+        for mark in getattr(hints.get(name), "__metadata__", ()):
+            if isinstance(mark, _FROM_DISHKA):
+                provided[name] = hints[name].__origin__
+            elif isinstance(mark, SessionCheck):
+                checks[name] = mark.check
+    if len(checks) > 1:
+        raise TypeError(f"{func.__qualname__} takes more than one session: {sorted(checks)}")
+    session = next(iter(checks), None)
+    takes_request = "request" in parameters
+
+    @functools.wraps(func)
+    async def route(*args: Any, **kwargs: Any) -> Any:
+        request = kwargs["request"] if takes_request else kwargs.pop("request")
+        if session is not None:  # checked already: a KeyError here means the hook is missing
+            kwargs[session] = request.scope[_SESSION]
+        for name, kind in provided.items():
+            kwargs[name] = await resolve(request, kind)
+        return await func(*args, **kwargs)
+
+    visible = [
+        p.replace(annotation=hints.get(name, p.annotation))
+        for name, p in parameters.items() if name not in provided and name not in checks
     ]  # fmt: skip
-    return wrap_injection(
-        func=func, is_async=True, additional_params=wanted,
-        container_getter=lambda _, kwargs: container_of(kwargs["request"]),
-    )  # fmt: skip
+    if not takes_request:
+        visible.append(
+            inspect.Parameter("request", inspect.Parameter.KEYWORD_ONLY, annotation=Request)
+        )
+    route.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        visible, return_annotation=hints.get("return", inspect.Signature.empty)
+    )
+    route.__annotations__ = {p.name: p.annotation for p in visible} | {
+        "return": hints.get("return")
+    }
+    del route.__wrapped__  # Litestar must read the new signature, not the route's own
+    route.session_check = checks.get(session) if session else None  # type: ignore[attr-defined]
+    return route  # type: ignore[return-value]
 
 
 def client_address(request: Request[Any, Any, Any]) -> str:
@@ -93,10 +146,8 @@ async def signed_in(request: Request[Any, Any, Any]) -> Session:
 
 
 async def verified(request: Request[Any, Any, Any]) -> Session:
-    """A signed-in creator whose email address is verified (every endpoint but /v1/me).
-
-    One dependency that calls signed_in(), not a second that takes it: Litestar's
-    dependency resolution costs per dependency on every request."""
+    """A signed-in creator whose email address is verified (every endpoint but /v1/me and
+    sign-out)."""
     account = await signed_in(request)
     if not account.user.email_verified:
         raise AuthenticationFailed(
@@ -106,5 +157,7 @@ async def verified(request: Request[Any, Any, Any]) -> Session:
     return account
 
 
-# Every route of a controller that needs a verified, signed-in creator.
-SIGNED_IN = {"session": Provide(verified)}
+# The session a route takes: any signed-in creator's, or a verified one's (every route but
+# /v1/me and sign-out). Filled by `inject`, which every such route needs.
+SignedIn: TypeAlias = Annotated[Session, SessionCheck(signed_in)]
+Verified: TypeAlias = Annotated[Session, SessionCheck(verified)]

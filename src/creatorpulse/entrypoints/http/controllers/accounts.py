@@ -6,12 +6,11 @@ from typing import Any
 
 from dishka import FromDishka
 from litestar import Controller, Request, Response, delete, get, post
-from litestar.di import Provide
 from litestar.params import JSONBody, Parameter
 
 from creatorpulse.domain.model.errors import AuthenticationFailed
 from creatorpulse.entrypoints.http.auth import LoginThrottle, TokenService
-from creatorpulse.entrypoints.http.deps import SessionDep, client_address, inject, signed_in
+from creatorpulse.entrypoints.http.deps import SignedIn, client_address, inject
 from creatorpulse.entrypoints.http.envelope import Envelope, ok
 from creatorpulse.entrypoints.http.errors import RateLimited
 from creatorpulse.entrypoints.http.schemas import (
@@ -71,10 +70,10 @@ class AuthController(Controller):
         token, expires = tokens.issue(user)
         return ok(AuthOut(UserOut.of(user), token, expires))
 
-    @post("/logout", status_code=200, dependencies={"account": Provide(signed_in)}, security=None)
+    @post("/logout", status_code=200, security=None)
     @inject
     async def logout(
-        self, account: SessionDep, cases: FromDishka[UseCases]
+        self, account: SignedIn, cases: FromDishka[UseCases]
     ) -> Response[Envelope[MessageOut]]:
         claims = account.claims
         await cases.account.sign_out(account.user.id, claims.token_id, claims.expires_at)
@@ -110,17 +109,17 @@ class AuthController(Controller):
 class MeController(Controller):
     path = "/v1/me"
     tags = ["Account"]
-    dependencies = {"account": Provide(signed_in)}
 
     @get("/")
-    async def me(self, account: SessionDep) -> Response[Envelope[UserOut]]:
+    @inject
+    async def me(self, account: SignedIn) -> Response[Envelope[UserOut]]:
         return ok(UserOut.of(account.user))
 
     @delete("/", status_code=200)
     @inject
     async def delete_me(
         self,
-        account: SessionDep,
+        account: SignedIn,
         cases: FromDishka[UseCases],
     ) -> Response[Envelope[MessageOut]]:
         claims = account.claims

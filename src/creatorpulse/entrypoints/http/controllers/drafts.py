@@ -10,7 +10,7 @@ from creatorpulse.domain.model.drafts import FeedbackSource
 from creatorpulse.domain.model.explain import explain
 from creatorpulse.domain.model.schedule import format_time
 from creatorpulse.domain.model.users import User
-from creatorpulse.entrypoints.http.deps import SIGNED_IN, SessionDep, inject
+from creatorpulse.entrypoints.http.deps import Verified, inject
 from creatorpulse.entrypoints.http.envelope import Envelope, ok
 from creatorpulse.entrypoints.http.schemas import (
     DraftOut,
@@ -31,12 +31,11 @@ from creatorpulse.entrypoints.use_cases import UseCases
 class DraftsController(Controller):
     path = "/v1/drafts"
     tags = ["Drafts"]
-    dependencies = SIGNED_IN
 
     @get("/")
     @inject
     async def list_drafts(
-        self, session: SessionDep, cases: FromDishka[UseCases],
+        self, session: Verified, cases: FromDishka[UseCases],
         page: int = Parameter(default=1),
         per_page: int = Parameter(default=10),
     ) -> Response[Envelope[DraftPage]]:  # fmt: skip
@@ -51,7 +50,7 @@ class DraftsController(Controller):
     @post("/generate", status_code=201, opt={"rate_limit": (5, 60)})
     @inject
     async def generate(
-        self, session: SessionDep, cases: FromDishka[UseCases], metrics: FromDishka[Metrics],
+        self, session: Verified, cases: FromDishka[UseCases], metrics: FromDishka[Metrics],
         data: JSONBody[GenerateBody | None] = None,
     ) -> Response[Envelope[GeneratedOut]]:  # fmt: skip
         force = data.force if data else False
@@ -72,7 +71,7 @@ class DraftsController(Controller):
     @inject
     async def get_draft(
         self,
-        session: SessionDep,
+        session: Verified,
         draft_id: FromPath[UUID],
         cases: FromDishka[UseCases],
     ) -> Response[Envelope[DraftOut]]:
@@ -81,7 +80,7 @@ class DraftsController(Controller):
     @get("/{draft_id:uuid}/explanation")
     @inject
     async def explain_draft(
-        self, session: SessionDep, draft_id: FromPath[UUID], cases: FromDishka[UseCases]
+        self, session: Verified, draft_id: FromPath[UUID], cases: FromDishka[UseCases]
     ) -> Response[Envelope[ExplanationOut]]:
         """Why this draft: its source, examples, form, score and what your votes changed."""
         draft = await cases.read_drafts.one(session.user.id, draft_id)
@@ -92,7 +91,7 @@ class DraftsController(Controller):
     @put("/{draft_id:uuid}/feedback")
     @inject
     async def vote(
-        self, session: SessionDep, draft_id: FromPath[UUID], data: JSONBody[FeedbackBody],
+        self, session: Verified, draft_id: FromPath[UUID], data: JSONBody[FeedbackBody],
         cases: FromDishka[UseCases], metrics: FromDishka[Metrics],
     ) -> Response[Envelope[MessageOut]]:  # fmt: skip
         draft = await cases.record_feedback.by_draft(
@@ -113,17 +112,17 @@ def _settings(user: User) -> SettingsOut:
 class UserController(Controller):
     path = "/v1"
     tags = ["User Settings"]
-    dependencies = SIGNED_IN
 
     @get("/user/settings")
-    async def get_settings(self, session: SessionDep) -> Response[Envelope[SettingsOut]]:
+    @inject
+    async def get_settings(self, session: Verified) -> Response[Envelope[SettingsOut]]:
         return ok(_settings(session.user))
 
     @put("/user/settings")
     @inject
     async def put_settings(
         self,
-        session: SessionDep,
+        session: Verified,
         data: JSONBody[SettingsBody],
         cases: FromDishka[UseCases],
     ) -> Response[Envelope[SettingsOut]]:
@@ -136,7 +135,7 @@ class UserController(Controller):
     @get("/dashboard/stats", tags=["Dashboard"])
     @inject
     async def stats(
-        self, session: SessionDep, cases: FromDishka[UseCases]
+        self, session: Verified, cases: FromDishka[UseCases]
     ) -> Response[Envelope[StatsOut]]:
         s = await cases.read_drafts.stats(session.user.id)
         return ok(StatsOut(**{f: getattr(s, f) for f in StatsOut.__struct_fields__}))

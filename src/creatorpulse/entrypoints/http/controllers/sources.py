@@ -6,7 +6,7 @@ from dishka import FromDishka
 from litestar import Controller, Response, delete, get, post, put
 from litestar.params import FromPath, JSONBody
 
-from creatorpulse.entrypoints.http.deps import SIGNED_IN, SessionDep, inject
+from creatorpulse.entrypoints.http.deps import Verified, inject
 from creatorpulse.entrypoints.http.envelope import Envelope, ok
 from creatorpulse.entrypoints.http.schemas import (
     CreateSourceBody,
@@ -22,19 +22,18 @@ from creatorpulse.entrypoints.use_cases import UseCases
 class SourcesController(Controller):
     path = "/v1/sources"
     tags = ["Sources"]
-    dependencies = SIGNED_IN
 
     @get("/")
     @inject
     async def list_sources(
-        self, session: SessionDep, cases: FromDishka[UseCases]
+        self, session: Verified, cases: FromDishka[UseCases]
     ) -> Response[Envelope[list[SourceOut]]]:
         return ok([SourceOut.of(s) for s in await cases.list_sources(session.user.id)])
 
     @post("/", status_code=201)
     @inject
     async def add_source(
-        self, session: SessionDep, data: JSONBody[CreateSourceBody], cases: FromDishka[UseCases],
+        self, session: Verified, data: JSONBody[CreateSourceBody], cases: FromDishka[UseCases],
         metrics: FromDishka[Metrics],
     ) -> Response[Envelope[SourceOut]]:  # fmt: skip
         source, _ = await cases.add_source(session.user.id, data.type, data.url, data.name)
@@ -45,7 +44,7 @@ class SourcesController(Controller):
     @inject
     async def update_source(
         self,
-        session: SessionDep,
+        session: Verified,
         source_id: FromPath[UUID],
         data: JSONBody[UpdateSourceBody],
         cases: FromDishka[UseCases],
@@ -57,7 +56,7 @@ class SourcesController(Controller):
     @inject
     async def remove_source(
         self,
-        session: SessionDep,
+        session: Verified,
         source_id: FromPath[UUID],
         cases: FromDishka[UseCases],
     ) -> Response[Envelope[MessageOut]]:
@@ -68,7 +67,7 @@ class SourcesController(Controller):
     @inject
     async def source_status(
         self,
-        session: SessionDep,
+        session: Verified,
         source_id: FromPath[UUID],
         cases: FromDishka[UseCases],
     ) -> Response[Envelope[SourceStatusOut]]:

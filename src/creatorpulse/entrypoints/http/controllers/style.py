@@ -8,7 +8,7 @@ from litestar.params import FromPath, JSONBody, Parameter
 
 from creatorpulse.domain.model.errors import InvalidInput
 from creatorpulse.domain.model.style import MAX_POSTS_PER_USER
-from creatorpulse.entrypoints.http.deps import SIGNED_IN, SessionDep, inject
+from creatorpulse.entrypoints.http.deps import Verified, inject
 from creatorpulse.entrypoints.http.envelope import Envelope, ok
 from creatorpulse.entrypoints.http.schemas import (
     JobStartedOut,
@@ -40,19 +40,18 @@ async def _train(
 class StyleController(Controller):
     path = "/v1/style"
     tags = ["Style Training"]
-    dependencies = SIGNED_IN
 
     @get("/posts")
     @inject
     async def list_posts(
-        self, session: SessionDep, cases: FromDishka[UseCases]
+        self, session: Verified, cases: FromDishka[UseCases]
     ) -> Response[Envelope[list[StylePostOut]]]:
         return ok([StylePostOut.of(p) for p in await cases.list_style_posts(session.user.id)])
 
     @post("/posts/add", status_code=201, opt={"rate_limit": (20, 60)})
     @inject
     async def add_post(
-        self, session: SessionDep, data: JSONBody[StylePostBody], cases: FromDishka[UseCases],
+        self, session: Verified, data: JSONBody[StylePostBody], cases: FromDishka[UseCases],
         jobs: FromDishka[BackgroundJobs], metrics: FromDishka[Metrics],
     ) -> Response[Envelope[PostAddedOut]]:  # fmt: skip
         post_id = await cases.add_style_posts.one(session.user.id, data.content)
@@ -63,7 +62,7 @@ class StyleController(Controller):
     @inject
     async def remove_post(
         self,
-        session: SessionDep,
+        session: Verified,
         post_id: FromPath[UUID],
         cases: FromDishka[UseCases],
     ) -> Response[Envelope[MessageOut]]:
@@ -73,7 +72,7 @@ class StyleController(Controller):
     @post("/upload", status_code=202, opt={"rate_limit": (2, 3600)})
     @inject
     async def upload(
-        self, session: SessionDep, data: JSONBody[StyleUploadBody], cases: FromDishka[UseCases],
+        self, session: Verified, data: JSONBody[StyleUploadBody], cases: FromDishka[UseCases],
         jobs: FromDishka[BackgroundJobs], metrics: FromDishka[Metrics],
     ) -> Response[Envelope[JobStartedOut]]:  # fmt: skip
         if not 1 <= len(data.posts) <= MAX_POSTS_PER_USER:
@@ -95,7 +94,7 @@ class StyleController(Controller):
     @get("/status")
     @inject
     async def status(
-        self, session: SessionDep, cases: FromDishka[UseCases],
+        self, session: Verified, cases: FromDishka[UseCases],
         job_id: UUID | None = Parameter(default=None),
     ) -> Response[Envelope[StyleJobOut]]:  # fmt: skip
         job = await cases.style_training.status(session.user.id, job_id)
@@ -109,7 +108,7 @@ class StyleController(Controller):
     @post("/retrain", status_code=202)
     @inject
     async def retrain(
-        self, session: SessionDep, cases: FromDishka[UseCases], jobs: FromDishka[BackgroundJobs],
+        self, session: Verified, cases: FromDishka[UseCases], jobs: FromDishka[BackgroundJobs],
         metrics: FromDishka[Metrics],
     ) -> Response[Envelope[JobStartedOut]]:  # fmt: skip
         job_id = await _train(cases, jobs, metrics, session.user.id, retrain=True)

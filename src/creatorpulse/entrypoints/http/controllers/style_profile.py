@@ -13,7 +13,7 @@ from litestar.params import Body
 
 from creatorpulse.domain.model.errors import InvalidInput
 from creatorpulse.entrypoints.http.controllers.style import _train
-from creatorpulse.entrypoints.http.deps import SIGNED_IN, SessionDep, inject
+from creatorpulse.entrypoints.http.deps import Verified, inject
 from creatorpulse.entrypoints.http.envelope import Envelope, ok
 from creatorpulse.entrypoints.jobs import BackgroundJobs
 from creatorpulse.entrypoints.metrics import Metrics
@@ -46,12 +46,11 @@ class ImportForm(msgspec.Struct):
 class StyleProfileController(Controller):
     path = "/v1/style"
     tags = ["Style Training"]
-    dependencies = SIGNED_IN
 
     @get("/profile")
     @inject
     async def profile(
-        self, session: SessionDep, cases: FromDishka[UseCases]
+        self, session: Verified, cases: FromDishka[UseCases]
     ) -> Response[Envelope[ProfileOut]]:
         view = await cases.style_profile(session.user.id)
         return ok(
@@ -67,7 +66,7 @@ class StyleProfileController(Controller):
     )
     @inject
     async def import_posts(
-        self, session: SessionDep, cases: FromDishka[UseCases], jobs: FromDishka[BackgroundJobs],
+        self, session: Verified, cases: FromDishka[UseCases], jobs: FromDishka[BackgroundJobs],
         metrics: FromDishka[Metrics],
         data: Annotated[ImportForm, Body(media_type=RequestEncodingType.MULTI_PART)],
     ) -> Response[Envelope[ImportOut]]:  # fmt: skip
