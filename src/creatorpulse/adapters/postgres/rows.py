@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 import msgspec
 from psycopg import AsyncCursor, errors
 from psycopg.pq import ExecStatus
-from psycopg.rows import dict_row
+from psycopg.rows import RowFactory, dict_row
 
 from creatorpulse.adapters.postgres.transaction import LazyTransaction
 from creatorpulse.domain.model.errors import Conflict
@@ -63,10 +63,12 @@ class PgRepository:
             await self._tx.execute(cur, query, params)
             return await cur.fetchall() if _has_rows(cur) else []
 
-    async def _scoped_rows(self, call: str, params: tuple[Any, ...]) -> list[dict[str, Any]]:
+    async def _scoped_rows(
+        self, call: str, params: tuple[Any, ...], row_factory: RowFactory[Any] = dict_row
+    ) -> list[Any]:
         """Rows of a function that sets the unit of work's scope itself, given as its first
         argument (migrations 0013, 0014): a read-only unit of work sends it alone."""
-        async with translated, self._conn.cursor(row_factory=dict_row) as cur:
+        async with translated, self._conn.cursor(row_factory=row_factory) as cur:
             await self._tx.execute_scoping(cur, call, (self._tx.scope, *params))
             return await cur.fetchall()
 
