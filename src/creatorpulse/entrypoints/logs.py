@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from contextvars import ContextVar
 from datetime import UTC, datetime
 
 import msgspec
@@ -17,10 +18,31 @@ _configured = False
 _JSON = msgspec.json.Encoder(enc_hook=repr)
 
 
-def _stamp(_: object, __: str, event: EventDict) -> EventDict:
-    """The time in UTC, written by msgspec as ISO 8601 with a Z, as TimeStamper(fmt="iso",
-    utc=True) writes it, without building the string in Python first."""
+REQUEST_ID: ContextVar[str | None] = ContextVar("creatorpulse_request_id", default=None)
+_LEVELS = {"warn": "warning", "exception": "error"}  # as structlog's add_log_level names them
+# Tracebacks as data, without each frame's local variables: a frame may hold a password, a
+# token or a message body (dict_tracebacks logs them all).
+_EXCEPTIONS = structlog.processors.ExceptionRenderer(
+    structlog.tracebacks.ExceptionDictTransformer(show_locals=False)
+)
+
+
+def add_request_id(_: object, __: str, event: EventDict) -> EventDict:
+    """The id of the request being served (the edge sets REQUEST_ID), on every line it logs."""
+    request_id = REQUEST_ID.get()
+    if request_id is not None:
+        event["request_id"] = request_id
+    return event
+
+
+def _enrich(logger: object, method: str, event: EventDict) -> EventDict:
+    """Level, UTC time and any exception, in one step (one line is logged per request): the
+    time as a datetime, which msgspec writes as ISO 8601 with a Z, as TimeStamper(fmt="iso",
+    utc=True) writes it."""
+    event["level"] = _LEVELS.get(method, method)
     event["timestamp"] = datetime.now(UTC)
+    if "exc_info" in event:
+        return _EXCEPTIONS(logger, method, event)
     return event
 
 
@@ -33,17 +55,7 @@ def configure_logging(level: int = logging.INFO) -> None:
     if _configured:
         return
     structlog.configure(
-        processors=[
-            structlog.contextvars.merge_contextvars,
-            structlog.processors.add_log_level,
-            _stamp,
-            # Tracebacks as data, without each frame's local variables: a frame may hold a
-            # password, a token or a message body (dict_tracebacks logs them all).
-            structlog.processors.ExceptionRenderer(
-                structlog.tracebacks.ExceptionDictTransformer(show_locals=False)
-            ),
-            _render,  # the line as bytes, for BytesLogger
-        ],
+        processors=[add_request_id, _enrich, _render],  # _render: the line as bytes
         wrapper_class=structlog.make_filtering_bound_logger(level),
         logger_factory=structlog.BytesLoggerFactory(sys.stdout.buffer),
         cache_logger_on_first_use=True,

@@ -25,6 +25,7 @@ from creatorpulse.domain.use_cases.manage_sources import SourceFetchers
 from creatorpulse.entrypoints.demo import sample_feeds
 from creatorpulse.entrypoints.http.app import create_app
 from creatorpulse.entrypoints.http.deps import SessionCheck
+from creatorpulse.entrypoints.logs import add_request_id
 from creatorpulse.entrypoints.settings import Settings
 from creatorpulse.ports.feeds import FetchedFeed
 
@@ -96,7 +97,7 @@ async def test_unmatched_paths_and_methods_carry_the_security_headers_too(api: A
 
 
 async def test_request_ids_are_echoed_when_safe_and_replaced_otherwise(api: Api) -> None:
-    with structlog.testing.capture_logs([structlog.contextvars.merge_contextvars]) as logs:
+    with structlog.testing.capture_logs([add_request_id]) as logs:
         echoed = await api.client.get("/health/live", headers={"X-Request-ID": "edge-42.a_b"})
         injected = await api.client.get(
             "/health/live", headers={"X-Request-ID": "abc\tforged=1 " + "x" * 80}
@@ -121,7 +122,7 @@ async def test_logs_and_answers_never_carry_passwords_tokens_or_keys(
     c = api.client
     secrets = [PASSWORD, JWT_SECRET, "Wr0ng-but-secret-password"]
     answers = []
-    with structlog.testing.capture_logs([structlog.contextvars.merge_contextvars]) as logs:
+    with structlog.testing.capture_logs([add_request_id]) as logs:
         registered = await c.post(
             "/v1/auth/register", json={"email": "maya@example.com", "password": PASSWORD}
         )
@@ -195,7 +196,7 @@ async def failing_api(tmp_path: Path) -> AsyncIterator[Api]:
 
 async def test_an_unexpected_error_is_a_generic_500_logged_by_type_only(failing_api: Api) -> None:
     who = await failing_api.creator("maya@example.com")
-    with structlog.testing.capture_logs([structlog.contextvars.merge_contextvars]) as logs:
+    with structlog.testing.capture_logs([add_request_id]) as logs:
         answer = await failing_api.client.post(
             "/v1/sources", json={"type": "rss", "url": "https://example.com/f", "name": "x"},
             headers=who.headers,

@@ -12,6 +12,7 @@ import structlog
 from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
+from creatorpulse.entrypoints.logs import REQUEST_ID
 from creatorpulse.entrypoints.metrics import Metrics
 
 log = structlog.get_logger("creatorpulse.http")
@@ -59,8 +60,10 @@ def edge_middleware(metrics: Metrics, https: bool) -> Any:
                 return
             incoming = header(scope, b"x-request-id").decode("latin-1")
             # Ours: 128 random bits in hex, as a uuid4's hex without building a UUID.
-            request_id = incoming if _REQUEST_ID.match(incoming) else os.urandom(16).hex()
-            structlog.contextvars.bind_contextvars(request_id=request_id)
+            request_id = (
+                incoming if incoming and _REQUEST_ID.match(incoming) else os.urandom(16).hex()
+            )
+            bound = REQUEST_ID.set(request_id)  # on every line logged while it is served
             started, status = time.perf_counter(), 500
 
             async def send_with_headers(message: Message) -> None:
@@ -88,7 +91,7 @@ def edge_middleware(metrics: Metrics, https: bool) -> Any:
                     "request", method=scope["method"], route=route, status=status,
                     duration_ms=round(elapsed * 1000, 1),
                 )  # fmt: skip
-                structlog.contextvars.unbind_contextvars("request_id")
+                REQUEST_ID.reset(bound)
 
         return handle
 
