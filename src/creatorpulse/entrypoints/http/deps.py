@@ -27,7 +27,8 @@ class Session(msgspec.Struct, frozen=True):
 
 
 class SessionCheck(msgspec.Struct, frozen=True):
-    """Marks a route parameter that `inject` fills with the session `check` finds."""
+    """Marks a route parameter as its session: `check_session` runs `check` before the route
+    reads its input, and `inject` hands the result over."""
 
     check: Callable[[Request[Any, Any, Any]], Awaitable[Session]]
 
