@@ -15,6 +15,18 @@ _LE = [*map(repr, BUCKETS), "+Inf"]  # as prometheus_client writes `le` (test_me
 _HTTP_LABELS = ("method", "route", "status")
 
 
+class _Series:
+    """One (method, route, status): a count per bucket (the last one +Inf), the sum of
+    seconds, and when it was first seen."""
+
+    __slots__ = ("counts", "created", "seconds")
+
+    def __init__(self) -> None:
+        self.counts = [0] * (len(BUCKETS) + 1)
+        self.seconds = 0.0
+        self.created = time.time()
+
+
 class HttpTraffic:
     """HTTP requests and their latency by (method, route, status), exposed exactly as a
     prometheus_client Counter and Histogram expose them, but recorded in one bisect: their
@@ -22,18 +34,15 @@ class HttpTraffic:
     per step, on every request. Recorded and collected on the event loop's thread only."""
 
     def __init__(self) -> None:
-        # per series: a count per bucket (the last one +Inf), then the sum of seconds
-        self._series: dict[tuple[str, str, int], list[float]] = {}
-        self._created: dict[tuple[str, str, int], float] = {}
+        self._series: dict[tuple[str, str, int], _Series] = {}
 
     def record(self, method: str, route: str, status: int, seconds: float) -> None:
         key = (method, route, status)
-        row = self._series.get(key)
-        if row is None:
-            row = self._series[key] = [0] * (len(BUCKETS) + 1) + [0.0]
-            self._created[key] = time.time()
-        row[bisect_left(BUCKETS, seconds)] += 1
-        row[-1] += seconds
+        series = self._series.get(key)
+        if series is None:
+            series = self._series[key] = _Series()
+        series.counts[bisect_left(BUCKETS, seconds)] += 1
+        series.seconds += seconds
 
     def collect(self) -> Iterator[Metric]:
         requests = CounterMetricFamily(
@@ -43,15 +52,14 @@ class HttpTraffic:
             "creatorpulse_http_request_duration_seconds", "HTTP request latency",
             labels=_HTTP_LABELS,
         )  # fmt: skip
-        for key, row in list(self._series.items()):
+        for key, series in list(self._series.items()):
             labels = [key[0], key[1], str(key[2])]
-            counts = list(accumulate(row[:-1]))
-            created = self._created[key]
-            requests.add_metric(labels, counts[-1], created=created)
-            latency.add_metric(labels, list(zip(_LE, counts, strict=True)), sum_value=row[-1])
+            counts = list(accumulate(series.counts))
+            requests.add_metric(labels, counts[-1], created=series.created)
+            latency.add_metric(labels, list(zip(_LE, counts, strict=True)), series.seconds)
             latency.add_sample(
                 "creatorpulse_http_request_duration_seconds_created",
-                dict(zip(_HTTP_LABELS, labels, strict=True)), created,
+                dict(zip(_HTTP_LABELS, labels, strict=True)), series.created,
             )  # fmt: skip
         yield requests
         yield latency
