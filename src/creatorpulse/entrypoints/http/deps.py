@@ -80,16 +80,16 @@ def inject(func: Route) -> Route:
     hints = get_type_hints(func, include_extras=True)
     parameters = inspect.signature(func).parameters
     provided: dict[str, Any] = {}  # parameter → the type the container provides
-    checks: dict[str, Callable[[Request[Any, Any, Any]], Awaitable[Session]]] = {}
+    sessions: list[tuple[str, SessionCheck]] = []  # parameter → its check (one at most)
     for name in parameters:
         for mark in getattr(hints.get(name), "__metadata__", ()):
             if isinstance(mark, _FROM_DISHKA):
                 provided[name] = hints[name].__origin__
             elif isinstance(mark, SessionCheck):
-                checks[name] = mark.check
-    if len(checks) > 1:
-        raise TypeError(f"{func.__qualname__} takes more than one session: {sorted(checks)}")
-    session = next(iter(checks), None)
+                sessions.append((name, mark))
+    if len(sessions) > 1:
+        raise TypeError(f"{func.__qualname__} takes more than one session: {sessions}")
+    session, check = sessions[0] if sessions else (None, None)
     takes_request = "request" in parameters
 
     @functools.wraps(func)
@@ -103,7 +103,7 @@ def inject(func: Route) -> Route:
 
     visible = [
         p.replace(annotation=hints.get(name, p.annotation))
-        for name, p in parameters.items() if name not in provided and name not in checks
+        for name, p in parameters.items() if name not in provided and name != session
     ]  # fmt: skip
     if not takes_request:
         visible.append(
@@ -116,7 +116,7 @@ def inject(func: Route) -> Route:
         "return": hints.get("return")
     }
     del route.__wrapped__  # Litestar must read the new signature, not the route's own
-    route.session_check = checks.get(session) if session else None  # type: ignore[attr-defined]
+    route.session_check = check.check if check else None  # type: ignore[attr-defined]
     return route  # type: ignore[return-value]
 
 
