@@ -19,7 +19,6 @@ _JSON = msgspec.json.Encoder(enc_hook=repr)
 
 
 REQUEST_ID: ContextVar[str | None] = ContextVar("creatorpulse_request_id", default=None)
-_LEVELS = {"warn": "warning", "exception": "error"}  # as structlog's add_log_level names them
 # Tracebacks as data, without each frame's local variables: a frame may hold a password, a
 # token or a message body (dict_tracebacks logs them all).
 _EXCEPTIONS = structlog.processors.ExceptionRenderer(
@@ -39,7 +38,7 @@ def _enrich(logger: object, method: str, event: EventDict) -> EventDict:
     """Level, UTC time and any exception, in one step (one line is logged per request): the
     time as a datetime, which msgspec writes as ISO 8601 with a Z, as TimeStamper(fmt="iso",
     utc=True) writes it."""
-    event["level"] = _LEVELS.get(method, method)
+    event = structlog.processors.add_log_level(logger, method, event)
     event["timestamp"] = datetime.now(UTC)
     if "exc_info" in event:
         return _EXCEPTIONS(logger, method, event)
