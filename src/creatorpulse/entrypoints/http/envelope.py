@@ -3,6 +3,7 @@ generation `drafts_generated`) inside `data` is repeated at the top level for th
 
 from __future__ import annotations
 
+import functools
 from typing import Any, Generic, TypeVar
 
 import msgspec
@@ -18,12 +19,20 @@ class Envelope(msgspec.Struct, Generic[T]):
     drafts_generated: int | msgspec.UnsetType = msgspec.UNSET
 
 
+@functools.cache
+def _repeated(kind: type) -> tuple[str, ...]:
+    """Which of the fields repeated at the top level a type of `data` has (most have none: a
+    missing attribute costs an exception caught inside getattr, on every answer)."""
+    fields = getattr(kind, "__struct_fields__", ())
+    return tuple(key for key in ("message", "drafts_generated") if key in fields)
+
+
 def ok(
     data: T, status_code: int = 200, headers: dict[str, str] | None = None
 ) -> Response[Envelope[T]]:
     extra: dict[str, Any] = {}
-    for key in ("message", "drafts_generated"):
-        value = getattr(data, key, msgspec.UNSET)
+    for key in _repeated(type(data)):
+        value = getattr(data, key)
         if value is not msgspec.UNSET:
             extra[key] = value
     return Response(
