@@ -8,7 +8,7 @@ from uuid import UUID
 
 import msgspec
 
-from creatorpulse.adapters.postgres.rows import PgRepository, fields, translated
+from creatorpulse.adapters.postgres.rows import TRANSLATED, PgRepository, fields, translated
 from creatorpulse.adapters.postgres.vectors import PackedVector, PackedVectors
 from creatorpulse.domain.model.sources import Source, SourceType
 from creatorpulse.domain.model.style import StyleChunk, StylePost
@@ -243,12 +243,15 @@ class PgStyleChunks(PgRepository, storage.StyleChunkRepository):
         # unit of work sends this as its only statement. Rows come back as tuples of the
         # function's declared types, so the chunks are built directly.
         query = PackedVector(vector)
-        async with translated, self._conn.cursor() as cur:
+        cur = self._conn.cursor()
+        try:
             await self._tx.execute_scoping(
                 cur, "SELECT * FROM style_nearest(%s, %s, %s, %s)",
                 (self._tx.scope, user_id, query, limit),
             )  # fmt: skip
             rows = await cur.fetchall()
+        except TRANSLATED as error:
+            raise translated(error) from None
         return [
             (StyleChunk(id=i, user_id=u, style_post_id=p, content=c, embedding=[], created_at=t),
              1.0 - d)

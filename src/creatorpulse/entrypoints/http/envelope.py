@@ -31,7 +31,8 @@ def ok(
     data: T, status_code: int = 200, headers: dict[str, str] | None = None
 ) -> Response[Envelope[T]]:
     extra: dict[str, Any] = {}
-    for key in _repeated(type(data)):
+    kind: type = type(data)
+    for key in _repeated(kind):
         value = getattr(data, key)
         if value is not msgspec.UNSET:
             extra[key] = value
