@@ -8,7 +8,7 @@ from uuid import UUID
 import msgspec
 
 from creatorpulse.domain.model.drafts import Draft, DraftSummary, FeedbackType
-from creatorpulse.domain.model.errors import InvalidInput, Issues, NotFound
+from creatorpulse.domain.model.errors import InvalidInput, NotFound, ValidationIssue
 from creatorpulse.ports.clock import Clock
 from creatorpulse.ports.storage import UnitOfWorkFactory
 
@@ -36,11 +36,13 @@ class DashboardStats(msgspec.Struct, kw_only=True):
     active_sources: int
 
 
-def _page_number(raw: object, field: str, high: int | None = None) -> int:
-    if isinstance(raw, bool) or not isinstance(raw, int) or raw < 1 or (high and raw > high):
-        limit = f"from 1 to {high}" if high else "1 or more"
-        raise InvalidInput.of(field, "out_of_range", f"must be a whole number {limit}")
-    return raw
+def _page_issues(page: object, per_page: object) -> list[ValidationIssue]:
+    """What is wrong with a page's number and size (not bools, which are ints in Python)."""
+    return [
+        ValidationIssue(field, "out_of_range", f"must be a whole number from 1 to {high}")
+        for field, raw, high in (("page", page, MAX_PAGE), ("per_page", per_page, MAX_PER_PAGE))
+        if type(raw) is not int or not 1 <= raw <= high
+    ]
 
 
 class ReadDrafts:
@@ -48,15 +50,13 @@ class ReadDrafts:
         self._uow, self._clock = uow, clock
 
     async def page(self, user_id: UUID, page: object = 1, per_page: object = 10) -> DraftPage:
-        issues = Issues()
-        number = issues.check(_page_number, page, "page", MAX_PAGE)
-        size = issues.check(_page_number, per_page, "per_page", MAX_PER_PAGE)
-        issues.raise_if_any()
-        assert number is not None
-        assert size is not None
+        if issues := _page_issues(page, per_page):
+            raise InvalidInput(issues)
+        assert isinstance(page, int)  # for mypy: _page_issues found none
+        assert isinstance(per_page, int)
         async with self._uow.for_user(user_id, read_only=True) as tx:
-            drafts, total = await tx.drafts.list_page(user_id, number, size)
-        return DraftPage(drafts=drafts, total=total, page=number, per_page=size)
+            drafts, total = await tx.drafts.list_page(user_id, page, per_page)
+        return DraftPage(drafts=drafts, total=total, page=page, per_page=per_page)
 
     async def one(self, user_id: UUID, draft_id: UUID) -> Draft:
         async with self._uow.for_user(user_id, read_only=True) as tx:
