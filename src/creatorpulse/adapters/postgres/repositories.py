@@ -7,8 +7,9 @@ from datetime import datetime
 from uuid import UUID
 
 import msgspec
+from psycopg.rows import tuple_row
 
-from creatorpulse.adapters.postgres.rows import TRANSLATED, PgRepository, fields, translated
+from creatorpulse.adapters.postgres.rows import PgRepository, fields
 from creatorpulse.adapters.postgres.vectors import PackedVector, PackedVectors
 from creatorpulse.domain.model.sources import Source, SourceType
 from creatorpulse.domain.model.style import StyleChunk, StylePost
@@ -242,16 +243,10 @@ class PgStyleChunks(PgRepository, storage.StyleChunkRepository):
         # function (migration 0011) sets the transaction's scope before it reads, so a read-only
         # unit of work sends this as its only statement. Rows come back as tuples of the
         # function's declared types, so the chunks are built directly.
-        query = PackedVector(vector)
-        cur = self._conn.cursor()
-        try:
-            await self._tx.execute_scoping(
-                cur, "SELECT * FROM style_nearest(%s, %s, %s, %s)",
-                (self._tx.scope, user_id, query, limit),
-            )  # fmt: skip
-            rows = await cur.fetchall()
-        except TRANSLATED as error:
-            raise translated(error) from None
+        rows = await self._scoped_rows(
+            "SELECT * FROM style_nearest(%s, %s, %s, %s)",
+            (user_id, PackedVector(vector), limit), row_factory=tuple_row,
+        )  # fmt: skip
         return [
             (StyleChunk(id=i, user_id=u, style_post_id=p, content=c, embedding=[], created_at=t),
              1.0 - d)

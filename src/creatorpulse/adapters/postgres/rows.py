@@ -20,15 +20,15 @@ _CONFLICTS = {
 }
 
 
-# Library errors that become ours (see `translated`); anything else passes through as it is.
-TRANSLATED = (errors.UniqueViolation, errors.InsufficientPrivilege, errors.ForeignKeyViolation)
+# Library errors that become ours (see `_translated`); anything else passes through as it is.
+_TRANSLATED = (errors.UniqueViolation, errors.InsufficientPrivilege, errors.ForeignKeyViolation)
 
 
-def translated(error: errors.Error) -> Exception:
-    """Ours for a library error in TRANSLATED: a unique violation is a Conflict, a refusal by
+def _translated(error: errors.Error) -> Exception:
+    """Ours for a library error in _TRANSLATED: a unique violation is a Conflict, a refusal by
     row-level security (or a reference to a row it hides) a PermissionError.
 
-    Raised from an `except TRANSLATED` around each statement: a try block costs nothing until
+    Raised from an `except _TRANSLATED` around each statement: a try block costs nothing until
     something is raised, where the context manager this replaces ran two coroutines per
     statement."""
     if isinstance(error, errors.UniqueViolation):
@@ -60,20 +60,20 @@ class PgRepository:
         try:
             await self._tx.execute(cur, query, params)
             return await cur.fetchall() if _has_rows(cur) else []
-        except TRANSLATED as error:
-            raise translated(error) from None
+        except _TRANSLATED as error:
+            raise _translated(error) from None
 
     async def _scoped_rows(
         self, call: str, params: tuple[Any, ...], row_factory: RowFactory[Any] = dict_row
     ) -> list[Any]:
         """Rows of a function that sets the unit of work's scope itself, given as its first
-        argument (migrations 0013, 0014): a read-only unit of work sends it alone."""
+        argument (migrations 0011, 0013, 0014): a read-only unit of work sends it alone."""
         cur = self._conn.cursor(row_factory=row_factory)
         try:
             await self._tx.execute_scoping(cur, call, (self._tx.scope, *params))
             return await cur.fetchall()
-        except TRANSLATED as error:
-            raise translated(error) from None
+        except _TRANSLATED as error:
+            raise _translated(error) from None
 
     async def _all(
         self, kind: type[T], query: str, params: Mapping[str, Any] | tuple[Any, ...] = ()
@@ -91,16 +91,16 @@ class PgRepository:
         try:
             await self._tx.execute(cur, query, params)
             row = await cur.fetchone()
-        except TRANSLATED as error:
-            raise translated(error) from None
+        except _TRANSLATED as error:
+            raise _translated(error) from None
         return row[0] if row else None
 
     async def _execute(self, query: str, params: Mapping[str, Any] | tuple[Any, ...] = ()) -> int:
         cur = self._conn.cursor()
         try:
             await self._tx.execute(cur, query, params)
-        except TRANSLATED as error:
-            raise translated(error) from None
+        except _TRANSLATED as error:
+            raise _translated(error) from None
         return cur.rowcount
 
 
