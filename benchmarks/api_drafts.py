@@ -5,7 +5,10 @@ against a bare Litestar endpoint that reads the same 10 rows of the same table w
 psycopg pool.
 
 Both run under uvicorn on loopback with the same settings (one process each, access log off) on
-one throwaway embedded PostgreSQL; a user has 12 drafts, each with a generation record as
+one throwaway embedded PostgreSQL; with two cores or more, both servers run on the last core and
+PostgreSQL and the load generator on the others, as a deployment keeps its database off the API's
+machine (sharing, a server's turn lost a varying part of its core to them: runs of identical code
+spread 0.75-0.89, pinned 0.80-0.85); a user has 12 drafts, each with a generation record as
 generate_drafts writes one (~2 KB of JSON). Both servers stay up and take turns:
 `--rounds` alternate rounds each, `--seconds` of load on each in all, by `--concurrency` wrk (or
 httpx) connections after a 1 s warm-up per round, which is not counted. The figures are
@@ -46,6 +49,7 @@ from psycopg_pool import AsyncConnectionPool
 
 from benchmarks.common import (
     Figure,
+    core_for_servers,
     cpu_seconds,
     embedded_database,
     percentile,
@@ -111,7 +115,8 @@ def _free_port() -> int:
 
 
 @contextmanager
-def serve(factory: str, env: dict[str, str]) -> Any:
+def serve(factory: str, env: dict[str, str], core: int | None = None) -> Any:
+    """A server on a free port (on `core` if given) until the block ends: (base URL, pid)."""
     port = _free_port()
     command = [
         sys.executable, "-m", "uvicorn", "--factory", f"benchmarks.api_drafts:{factory}",
@@ -119,8 +124,13 @@ def serve(factory: str, env: dict[str, str]) -> Any:
         "--no-access-log", "--log-level", "warning",
     ]  # fmt: skip
     process = subprocess.Popen(
-        command, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        command,
+        env={**os.environ, **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
+    if core is not None:  # before the interpreter is up: every thread it starts inherits it
+        os.sched_setaffinity(process.pid, {core})
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -323,14 +333,18 @@ def run(argv: Sequence[str] | None = None) -> list[Figure]:
     parser.add_argument("--profile", type=Path, help="write cProfile stats of the real app here")
     args = parser.parse_args(argv)
 
-    with embedded_database("api") as owner_url, tempfile.TemporaryDirectory() as root:
+    with (
+        core_for_servers() as core,  # first: PostgreSQL, started next, stays off that core
+        embedded_database("api") as owner_url,
+        tempfile.TemporaryDirectory() as root,
+    ):
         data_dir = Path(root)
         app_env = {
             "DATABASE_URL": owner_url, "CREATORPULSE_DATA_DIR": str(data_dir),
             "CREATORPULSE_RATE_LIMIT_FACTOR": "0", "JWT_SECRET": "bench-" + "s" * 40,
             "CREATORPULSE_STORAGE": "postgres",
         } | ({"BENCH_PROFILE": str(args.profile.resolve())} if args.profile else {})  # fmt: skip
-        with serve("real_app", app_env) as (base, pid):
+        with serve("real_app", app_env, core) as (base, pid):
             user_id, token = sign_up(base, data_dir / "outbox")
             add_drafts(owner_url, user_id)
             check = httpx.get(
@@ -338,7 +352,7 @@ def run(argv: Sequence[str] | None = None) -> list[Figure]:
             ).json()
             assert len(check["data"]["data"]) == 10, check
             baseline_env = {"BASELINE_DATABASE_URL": owner_url, "BASELINE_USER_ID": user_id}
-            with serve("baseline_app", baseline_env) as (bare_base, bare_pid):
+            with serve("baseline_app", baseline_env, core) as (bare_base, bare_pid):
                 assert len(httpx.get(f"{bare_base}/v1/drafts").json()) == 10
                 ours_parts: list[Measured] = []
                 bare_parts: list[Measured] = []
@@ -356,8 +370,9 @@ def run(argv: Sequence[str] | None = None) -> list[Figure]:
 
     ratio = ours[0] / bare[0]
     tool = "wrk" if shutil.which("wrk") else "httpx"
+    placed = "shared cores" if core is None else f"servers on core {core}, the rest off it"
     print(f"GET /v1/drafts?per_page=10 · {args.concurrency} connections · {args.seconds:g} s "
-          f"each, in {args.rounds} alternate rounds · {tool}")  # fmt: skip
+          f"each, in {args.rounds} alternate rounds · {tool} · {placed}")  # fmt: skip
     for label, (rps, p50, p99, failures, _) in (
         ("real app", ours), ("bare Litestar + psycopg", bare)
     ):  # fmt: skip

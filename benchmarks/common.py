@@ -54,6 +54,26 @@ def embedded_database(prefix: str) -> Iterator[str]:
             shutil.rmtree(root, ignore_errors=True)
 
 
+@contextmanager
+def core_for_servers() -> Iterator[int | None]:
+    """The last of this process's cores, kept for the servers a benchmark measures: this
+    process, and what it starts meanwhile (PostgreSQL, the load generator), run on the others,
+    so neither server's turns share their core with them. None with one core, or where
+    affinity cannot be set; this process's own cores come back afterwards."""
+    if not hasattr(os, "sched_setaffinity"):
+        yield None
+        return
+    cores = sorted(os.sched_getaffinity(0))
+    if len(cores) < 2:
+        yield None
+        return
+    os.sched_setaffinity(0, cores[:-1])
+    try:
+        yield cores[-1]
+    finally:
+        os.sched_setaffinity(0, cores)
+
+
 def percentile(samples: Sequence[float], pct: float) -> float:
     """Linear-interpolated percentile (numpy's default), `pct` in 0..100."""
     ordered = sorted(samples)
