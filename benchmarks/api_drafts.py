@@ -328,7 +328,7 @@ def run(argv: Sequence[str] | None = None) -> list[Figure]:
         help="turns each server takes, alternately: the VM's speed drifts by up to 2x between "
         "runs, and alternating short rounds puts both under the same drift; one round's ratio "
         "still ranges 0.67-1.14 (2026-11-26), so the figure is taken over many: runs of ten "
-        "rounds spread 0.78-0.86, of thirty 0.84-0.85",
+        "rounds spread 0.78-0.86, of thirty 0.80-0.85",
     )  # fmt: skip
     parser.add_argument("--concurrency", type=int, default=64)
     parser.add_argument("--profile", type=Path, help="write cProfile stats of the real app here")
