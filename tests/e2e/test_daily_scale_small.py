@@ -7,15 +7,8 @@ creators by default); here 20 creators on the package's sample feeds and the ses
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:  # the benchmarks package lives at the project root
-    sys.path.insert(0, str(ROOT))
-
-from benchmarks.daily_scale import day_on, figures  # noqa: E402
-from benchmarks.daily_scale_seed import Shape  # noqa: E402
+from benchmarks.daily_scale import day_on, figures
+from benchmarks.daily_scale_seed import Shape
 
 USERS = 20
 

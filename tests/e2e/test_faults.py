@@ -5,18 +5,12 @@ small in the default suite and at full size under `slow`, and print their figure
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:  # the benchmarks package lives at the project root
-    sys.path.insert(0, str(ROOT))
-
-from benchmarks.faults_hangs import HangFigures, bounded, hangs_run  # noqa: E402
-from benchmarks.faults_outages import OutageFigures, outages_run  # noqa: E402
-from benchmarks.faults_upstreams import UpstreamFigures, upstreams_run  # noqa: E402
+from benchmarks.faults_hangs import HangFigures, bounded, hangs_run
+from benchmarks.faults_outages import OutageFigures, outages_run
+from benchmarks.faults_upstreams import UpstreamFigures, upstreams_run
 
 
 def _check_flaky(f: UpstreamFigures, users: int) -> None:

@@ -7,17 +7,11 @@ small size on the session's embedded PostgreSQL: real `api` and `worker` process
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import psycopg
 import pytest
-
-ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:  # the benchmarks package lives at the project root
-    sys.path.insert(0, str(ROOT))
-
-from benchmarks.load_mixed import MIX, _parser, mixed_run  # noqa: E402
+from benchmarks.load_mixed import MIX, _parser, mixed_run
 
 
 @pytest.mark.slow

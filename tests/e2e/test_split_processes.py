@@ -30,12 +30,7 @@ import httpx
 import nats
 import psycopg
 import pytest
-
-ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:  # the process plumbing lives with the crash benchmark
-    sys.path.insert(0, str(ROOT))
-
-from benchmarks.worker_crash import (  # noqa: E402
+from benchmarks.worker_crash import (
     STREAM,
     daily_emails,
     free_port,
@@ -47,7 +42,7 @@ from benchmarks.worker_crash import (  # noqa: E402
     wait_for_port,
 )
 
-from creatorpulse.entrypoints.demo import sample_documents, sample_voices  # noqa: E402
+from creatorpulse.entrypoints.demo import sample_documents, sample_voices
 
 PASSWORD = "a-long-enough-password"
 

@@ -7,16 +7,10 @@ fresh NATS JetStream server per run, the session's embedded PostgreSQL, a real w
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:  # the benchmarks package lives at the project root
-    sys.path.insert(0, str(ROOT))
-
-from benchmarks.worker_crash import CrashFigures, crash_run  # noqa: E402
+from benchmarks.worker_crash import CrashFigures, crash_run
 
 
 def _check(figures: CrashFigures, users: int, kills: int) -> None:

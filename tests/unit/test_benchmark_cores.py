@@ -4,16 +4,9 @@ cores back (`python -m benchmarks` runs every benchmark in one process)."""
 from __future__ import annotations
 
 import os
-import sys
-from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:  # the benchmarks package lives at the project root
-    sys.path.insert(0, str(ROOT))
-
-from benchmarks.common import core_for_servers  # noqa: E402
+from benchmarks.common import core_for_servers
 
 pytestmark = pytest.mark.skipif(
     not hasattr(os, "sched_getaffinity"), reason="CPU affinity is Linux's"
